@@ -1,0 +1,43 @@
+/**
+ * `npm run --silent cli -- <command> …` — the operator's and the tools' command line.
+ * Each command lives in its own module under src/cli/ and is loaded only when called, so
+ * `knowledge check` never pays for the tokenizer.
+ */
+const COMMANDS: Record<string, { load: () => Promise<{ run: (argv: string[]) => Promise<number> }>; help: string }> = {
+  knowledge: { load: () => import('./knowledge.ts'), help: 'knowledge check | list [--json] | stats' },
+  index: { load: () => import('./index-cmd.ts'), help: 'index build — build the saved search index' },
+  ask: { load: () => import('./ask.ts'), help: 'ask "<question>" [--json] [--top N] | ask --batch <file.jsonl> --json' },
+  classify: { load: () => import('./classify.ts'), help: 'classify --industry <text> --employees <n> [--capital <円>] [--json]' },
+  desks: { load: () => import('./desks.ts'), help: 'desks --municipality <市町> [--area <地域>] [--json]' },
+  chat: { load: () => import('./chat.ts'), help: 'chat [--json] — terminal chat' },
+  report: { load: () => import('./report.ts'), help: 'report unanswered [--since <date>] | report freshness' },
+};
+
+function usage(): string {
+  return ['usage: npm run --silent cli -- <command>', ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.help}`)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(usage() + '\n');
+    return cmd ? 0 : 2;
+  }
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    process.stderr.write(`unknown command "${cmd}"\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await entry.load();
+  return mod.run(rest);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,100 @@
+/**
+ * Channel-neutral contracts shared by the core (knowledge, text, search, eligibility, dialogue)
+ * and the channel adapters (web, terminal, LINE, Slack, Teams). Nothing here knows a platform.
+ */
+
+/** What a user sent: free text, or a choice they pressed (its `value`). */
+export type Incoming =
+  | { type: 'text'; text: string }
+  | { type: 'choice'; value: string; label?: string };
+
+/** A button a user can press. `value` comes back as `{type:'choice', value}`. */
+export interface Choice {
+  label: string;
+  value: string;
+}
+
+/** One key term line of a card, e.g. {label: '補助率', value: '1/2'}. */
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+/** A programme or desk card. `phone` is a dialable number as printed (e.g. 083-933-3180). */
+export interface Card {
+  id: string;
+  kind: 'program' | 'desk' | 'definition' | 'measure' | 'area';
+  title: string;
+  subtitle?: string;
+  text?: string;
+  fields: CardField[];
+  phone?: string;
+  deskName?: string;
+  /** 「出典: 令和6年度 産業労働部事業概要、2024年度」 */
+  sourceLabel?: string;
+  /** buttons under the card, e.g. 「詳しく」「相談先」 */
+  actions?: Choice[];
+}
+
+/** Replies the engine produces; each adapter renders them in its platform's form. */
+export type OutgoingMessage =
+  | { type: 'text'; text: string }
+  | { type: 'choices'; text: string; choices: Choice[] }
+  | { type: 'cards'; cards: Card[] }
+  | { type: 'link'; text: string; url: string };
+
+/** A suggestion the turn makes (programme or desk), for the chat JSON contract and logs. */
+export interface Suggestion {
+  id: string;
+  kind: string;
+  name: string;
+}
+
+/** The result of one turn. */
+export interface TurnResult {
+  replies: OutgoingMessage[];
+  /** slot the dialogue waits for, or null */
+  awaiting: string | null;
+  /** labels of the choices offered in this turn (flattened) */
+  choices: string[];
+  suggestions: Suggestion[];
+  /** whether a free-text question was answered (false → routed to a general desk) */
+  answered?: boolean;
+  /** normalised text of the question, for the unanswered log */
+  normalizedText?: string;
+}
+
+/** Per-user conversation state; JSON-serialisable (it is stored in Redis). */
+export interface ConversationState {
+  version: number;
+  mode: 'idle' | 'diagnosis';
+  slots: Record<string, unknown>;
+  /** slot names in the order they were asked, for 「戻る」 */
+  history: string[];
+  awaiting: string | null;
+  /** ids of the last results, for follow-ups (「その補助率は？」) */
+  lastResults: string[];
+  /** the user's last free-text question (for 「違う」 logging) */
+  lastQuestion?: string;
+  lastAnswered?: boolean;
+  updatedAt: number;
+}
+
+/**
+ * Where conversation state lives. Implementations: in-memory (default), Redis (REDIS_URL).
+ * `update` runs `fn` on the current state and stores the result atomically per key
+ * (serialised per user), so two instances never lose an answer.
+ */
+export interface ConversationStore {
+  get(key: string): Promise<ConversationState | null>;
+  update<T>(key: string, fn: (state: ConversationState | null) => Promise<{ state: ConversationState | null; result: T }>): Promise<T>;
+  delete(key: string): Promise<void>;
+  /** Returns true the first time `id` is seen within `ttlSeconds` (redelivery de-duplication). */
+  markOnce(id: string, ttlSeconds: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The conversation engine: one call per user message. Never throws for any input. */
+export interface Engine {
+  handle(userKey: string, incoming: Incoming, meta?: { channel?: string }): Promise<TurnResult>;
+}

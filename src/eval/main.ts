@@ -1,0 +1,14 @@
+/**
+ * `npm run eval`: measures the bot on ../shared/eval/ — free-text questions (hit@1, hit@3, MRR,
+ * out-of-scope) against two baselines, then the SME profiles, desk routing and dialogue profiles.
+ * Each part lives in its own module; this file only runs them in order.
+ */
+const parts: { name: string; load: () => Promise<{ run: () => Promise<void> }> }[] = [
+  { name: 'questions', load: () => import('./questions.ts') },
+  { name: 'profiles', load: () => import('./profiles.ts') },
+];
+
+for (const part of parts) {
+  const mod = await part.load();
+  await mod.run();
+}

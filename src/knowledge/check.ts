@@ -1,0 +1,170 @@
+/**
+ * Integrity checks over a schema-valid knowledge base (`knowledge check`):
+ *  - every id referenced (desk, parent, area desks and localities) resolves to a record of the right kind;
+ *  - every source cited exists in knowledge/sources.yaml and its line range lies inside the document;
+ *  - every phone/FAX number and every printed figure (amounts, rates, terms, employee ranges,
+ *    definition thresholds) occurs in the source lines the record cites, after normalising width
+ *    and spacing; an amount's `yen` equals what its text says.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SEEDS_DIR, loadKnowledge, locate, type KnowledgeBase, type KnowledgeProblem } from './load.ts';
+import type { KnowledgeRecord, SourceRef } from './schema.ts';
+import { parseYen } from '../text/numbers.ts';
+
+/** Source documents as arrays of lines (index 0 = line 1), by file prefix. */
+export type SourceTexts = Map<string, string[]>;
+
+/** Reads the documents listed in knowledge/sources.yaml from `seedsDir`. Missing files are skipped. */
+export function readSources(kb: KnowledgeBase, seedsDir = DEFAULT_SEEDS_DIR): SourceTexts {
+  const out: SourceTexts = new Map();
+  for (const s of kb.sources) {
+    const p = join(seedsDir, s.path);
+    if (existsSync(p)) out.set(s.file, readFileSync(p, 'utf8').split('\n'));
+  }
+  return out;
+}
+
+/** Normalises text for "does this figure occur in the source": NFKC, no white space, one tilde, one dash. */
+export function normalizeForMatch(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\s\u200b\u3000]+/g, '')
+    .replace(/[〜～~]/g, '~')
+    .replace(/(?<=\d)[‐‑–—―−ー－-](?=\d)/g, '-');
+}
+
+/** Phone numbers compare on their digits and dashes only: 「０８３－９３３－３１８０」 = 「083-933-3180」. */
+function normalizePhone(text: string): string {
+  return normalizeForMatch(text).replace(/[()（）]/g, '-').replace(/-+/g, '-');
+}
+
+function citedText(texts: SourceTexts, refs: SourceRef[]): string {
+  return refs
+    .map((r) => (texts.get(r.file) ?? []).slice(r.lines[0] - 1, r.lines[1]).join('\n'))
+    .join('\n');
+}
+
+type Path = (string | number)[];
+
+/** Every printed figure a record holds, with its path in the record (for the location). */
+function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number; label: string }[] {
+  const out: { path: Path; text: string; yen?: number; label: string }[] = [];
+  const add = (path: Path, v: unknown, label: string) => {
+    if (v && typeof v === 'object' && 'text' in v && typeof (v as { text: unknown }).text === 'string') {
+      out.push({ path, text: (v as { text: string }).text, yen: (v as { yen?: number }).yen, label });
+    }
+  };
+  if (rec.kind === 'program') {
+    const t = rec.terms ?? {};
+    for (const k of ['subsidyRate', 'subsidyCap', 'loanLimit', 'loanFrame', 'interestRate', 'term', 'budget'] as const) {
+      add(['terms', k], t[k], k);
+    }
+    t.other?.forEach((o, i) => add(['terms', 'other', i], o, o.label));
+    rec.eligibility?.employees?.forEach((e, i) => add(['eligibility', 'employees', i], e, 'employees'));
+    add(['eligibility', 'capitalMax'], rec.eligibility?.capitalMax, 'capitalMax');
+  }
+  if (rec.kind === 'definition') {
+    rec.rows?.forEach((r, i) => {
+      add(['rows', i, 'capitalMax'], r.capitalMax, 'capitalMax');
+    });
+    rec.specialCases?.forEach((r, i) => add(['specialCases', i, 'capitalMax'], r.capitalMax, 'capitalMax'));
+  }
+  return out;
+}
+
+/** Ids a record refers to, with the kinds allowed and the path of the reference. */
+function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: string[]; what: string }[] {
+  const refs: { path: Path; id: string; kinds: string[]; what: string }[] = [];
+  if (rec.kind === 'program') {
+    rec.desk.forEach((id, i) => refs.push({ path: ['desk', i], id, kinds: ['desk'], what: 'desk' }));
+    if (rec.parent) refs.push({ path: ['parent'], id: rec.parent, kinds: ['program'], what: 'parent programme' });
+  } else if (rec.kind === 'desk') {
+    if (rec.parent) refs.push({ path: ['parent'], id: rec.parent, kinds: ['desk'], what: 'parent desk' });
+  } else if (rec.kind === 'area') {
+    rec.desks.forEach((id, i) => refs.push({ path: ['desks', i], id, kinds: ['desk'], what: 'desk' }));
+    rec.localities.forEach((l, i) => {
+      if (l.desk) refs.push({ path: ['localities', i, 'desk'], id: l.desk, kinds: ['desk'], what: 'desk' });
+    });
+    if (rec.defaultDesk) refs.push({ path: ['defaultDesk'], id: rec.defaultDesk, kinds: ['desk'], what: 'desk' });
+  } else if (rec.kind === 'measure') {
+    if (rec.parent) refs.push({ path: ['parent'], id: rec.parent, kinds: ['measure'], what: 'parent measure' });
+  }
+  return refs;
+}
+
+/**
+ * Runs the integrity checks. `kb` must have passed the schema (see loadKnowledge).
+ * @returns problems located at the offending field, sorted by file and line.
+ */
+export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  const sourceFiles = new Set(kb.sources.map((s) => s.file));
+  for (const rec of kb.records) {
+    const org = kb.origin.get(rec.id);
+    if (!org) continue;
+    // a duplicate id's second record is reported by the loader; check the first one only
+    const at = (path: Path) => {
+      const { line, column } = locate(org.parsed, [org.index, ...path]);
+      return { file: org.parsed.file, line, column };
+    };
+    const refsToCheck: { ref: SourceRef; path: Path }[] = [{ ref: rec.source, path: ['source'] }];
+    (rec.seeAlso ?? []).forEach((ref, i) => refsToCheck.push({ ref, path: ['seeAlso', i] }));
+    if (rec.kind === 'desk') rec.covers?.forEach((c, i) => refsToCheck.push({ ref: c.source, path: ['covers', i, 'source'] }));
+    if (rec.kind === 'area') rec.localities.forEach((l, i) => l.source && refsToCheck.push({ ref: l.source, path: ['localities', i, 'source'] }));
+    for (const { ref, path } of refsToCheck) {
+      if (!sourceFiles.has(ref.file)) {
+        problems.push({ ...at([...path, 'file']), message: `${rec.id}: source file "${ref.file}" is not listed in knowledge/sources.yaml` });
+        continue;
+      }
+      const lines = texts.get(ref.file);
+      if (!lines) {
+        problems.push({ ...at([...path, 'file']), message: `${rec.id}: source document "${ref.file}" cannot be read` });
+      } else if (ref.lines[1] > lines.length) {
+        problems.push({ ...at([...path, 'lines']), message: `${rec.id}: source lines ${ref.lines[0]}-${ref.lines[1]} lie outside ${ref.file} (${lines.length} lines)` });
+      }
+    }
+    for (const r of references(rec)) {
+      const target = kb.byId.get(r.id);
+      if (!target) problems.push({ ...at(r.path), message: `${rec.id}: unknown ${r.what} "${r.id}"` });
+      else if (!r.kinds.includes(target.kind)) problems.push({ ...at(r.path), message: `${rec.id}: "${r.id}" is a ${target.kind}, not a ${r.what}` });
+    }
+    const allRefs = refsToCheck.map((x) => x.ref);
+    const cited = citedText(texts, allRefs);
+    if (!cited) continue;
+    const citedNorm = normalizeForMatch(cited);
+    const citedPhone = normalizePhone(cited);
+    const where = allRefs.map((r) => `${r.file} L${r.lines[0]}-${r.lines[1]}`).join(', ');
+    if (rec.kind === 'desk') {
+      for (const key of ['phone', 'fax'] as const) {
+        const v = rec[key];
+        if (v && !citedPhone.includes(normalizePhone(v))) {
+          problems.push({ ...at([key]), message: `${rec.id}: ${key === 'phone' ? 'phone' : 'FAX'} "${v}" does not occur in the cited source (${where})` });
+        }
+      }
+    }
+    for (const f of figures(rec)) {
+      if (!citedNorm.includes(normalizeForMatch(f.text))) {
+        problems.push({ ...at([...f.path, 'text']), message: `${rec.id}: ${f.label} "${f.text}" does not occur in the cited source (${where})` });
+      }
+      if (f.yen !== undefined) {
+        const parsed = parseYen(f.text);
+        if (parsed !== null && Math.abs(parsed - f.yen) > 0.5) {
+          problems.push({ ...at([...f.path, 'yen']), message: `${rec.id}: ${f.label} yen ${f.yen} does not match its text "${f.text}" (= ${parsed} 円)` });
+        }
+      }
+    }
+  }
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/**
+ * Full check as run by `knowledge check`: schema, syntax, then integrity.
+ * @returns every problem; an empty list means the catalogue is valid.
+ */
+export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null } {
+  const { kb, problems } = loadKnowledge(dir);
+  if (!kb) return { problems, kb: null };
+  const integrity = checkIntegrity(kb, readSources(kb, seedsDir));
+  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb };
+}

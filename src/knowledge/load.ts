@@ -1,0 +1,262 @@
+/**
+ * Loads and validates the knowledge files (`knowledge/**.yaml`). Every problem an operator can make
+ * is reported as a {@link KnowledgeProblem} naming file, line and column.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document, type Node as YamlNode } from 'yaml';
+import type { ZodType } from 'zod';
+import {
+  IndustriesFile,
+  RecordsFile,
+  SourcesFile,
+  SynonymsFile,
+  type Area,
+  type Definition,
+  type Desk,
+  type KnowledgeRecord,
+  type Measure,
+  type Program,
+} from './schema.ts';
+import type { z } from 'zod';
+
+/** Project root (the folder holding package.json). */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** Default knowledge folder. */
+export const DEFAULT_KNOWLEDGE_DIR = join(PROJECT_ROOT, 'knowledge');
+/** Folder of the source documents (`../shared/seeds` beside the repo), overridable with SEEDS_DIR. */
+export const DEFAULT_SEEDS_DIR = process.env.SEEDS_DIR ?? resolve(PROJECT_ROOT, '..', 'shared', 'seeds');
+
+/** One problem found in a knowledge file; `line`/`column` are 1-based. */
+export interface KnowledgeProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Formats a problem as `file:line:column message` (the operator-facing form). */
+export function formatProblem(p: KnowledgeProblem): string {
+  return `${p.file}:${p.line}:${p.column} ${p.message}`;
+}
+
+/** A parsed YAML file with what is needed to point at a path inside it. */
+export interface ParsedFile {
+  /** path as shown to the operator, e.g. knowledge/desks/001-cci.yaml */
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/** Location of the node at `path` in a parsed file (falls back to the nearest existing parent). */
+export function locate(parsed: ParsedFile, path: (string | number)[]): { line: number; column: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? parsed.doc.contents : parsed.doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && (node as YamlNode).range) {
+      const pos = parsed.lineCounter.linePos((node as YamlNode).range![0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+/** Everything in `knowledge/`, validated. */
+export interface KnowledgeBase {
+  dir: string;
+  records: KnowledgeRecord[];
+  byId: Map<string, KnowledgeRecord>;
+  programs: Program[];
+  desks: Desk[];
+  areas: Area[];
+  definitions: Definition[];
+  measures: Measure[];
+  synonyms: z.infer<typeof SynonymsFile>;
+  industries: z.infer<typeof IndustriesFile>;
+  sources: z.infer<typeof SourcesFile>;
+  /** where each record is defined, for integrity messages */
+  origin: Map<string, { parsed: ParsedFile; index: number }>;
+  /** sha256 over every knowledge file's path and bytes */
+  hash: string;
+}
+
+/** Result of {@link loadKnowledge}: the knowledge (when there were no schema errors) and the problems. */
+export interface LoadResult {
+  kb: KnowledgeBase | null;
+  problems: KnowledgeProblem[];
+}
+
+/** Every *.yaml / *.yml file under `dir`, sorted, recursively. */
+export function listYamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** sha256 of the files' relative paths and contents (stable order). */
+export function hashFiles(files: string[], root: string): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(relative(root, f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** A path as the operator sees it: relative to the working folder when inside it, else absolute. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : resolve(path);
+}
+
+/** Parses one YAML file; syntax errors become problems with their position. */
+export function parseYamlFile(path: string): { parsed: ParsedFile; problems: KnowledgeProblem[] } {
+  const text = readFileSync(path, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const file = displayPath(path);
+  const problems: KnowledgeProblem[] = [];
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
+    const msg = err.message.split('\n')[0];
+    problems.push({ file, line: pos.line, column: pos.col, message: `YAML syntax error: ${msg}` });
+  }
+  return { parsed: { file, doc, lineCounter }, problems };
+}
+
+/** Validates a parsed file against a zod schema; issues become located problems. */
+export function validate<T>(parsed: ParsedFile, schema: ZodType<T>): { value: T | null; problems: KnowledgeProblem[] } {
+  const res = schema.safeParse(parsed.doc.toJS());
+  if (res.success) return { value: res.data, problems: [] };
+  const problems = res.error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const { line, column } = locate(parsed, path);
+    const missing = path.length > 0 && !parsed.doc.hasIn(path) && issue.code !== 'unrecognized_keys';
+    const where = path.length ? `${describePath(parsed, missing ? path.slice(0, 1) : path)}: ` : '';
+    const message = missing ? `missing required field "${String(path[path.length - 1])}"` : issueMessage(issue);
+    return { file: parsed.file, line, column, message: `${where}${message}` };
+  });
+  return { value: null, problems };
+}
+
+function describePath(parsed: ParsedFile, path: (string | number)[]): string {
+  const first = path[0];
+  let prefix = '';
+  if (typeof first === 'number') {
+    const id = parsed.doc.getIn([first, 'id']);
+    prefix = typeof id === 'string' ? `${id}` : `item ${first + 1}`;
+  }
+  const rest = (typeof first === 'number' ? path.slice(1) : path).map(String).join('.');
+  return [prefix, rest].filter(Boolean).join(' ');
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_union' && issue.discriminator === 'kind') {
+    return 'unknown or missing "kind" (expected program, desk, area, definition or measure)';
+  }
+  return issue.message;
+}
+
+const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'sources'> = {
+  'synonyms.yaml': 'synonyms',
+  'industries.yaml': 'industries',
+  'sources.yaml': 'sources',
+};
+
+/**
+ * Loads and schema-validates every YAML file in `dir`.
+ * @param dir knowledge folder (default `knowledge/`)
+ * @returns `kb` null when any file has a syntax or schema error; `problems` sorted by file and line.
+ * Does not run the integrity checks of `check.ts` (references, sources).
+ */
+export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
+  const files = listYamlFiles(dir);
+  const problems: KnowledgeProblem[] = [];
+  const records: KnowledgeRecord[] = [];
+  const origin = new Map<string, { parsed: ParsedFile; index: number }>();
+  let synonyms: z.infer<typeof SynonymsFile> = [];
+  let industries: z.infer<typeof IndustriesFile> = { groups: [], special: [], choices: [] };
+  let sources: z.infer<typeof SourcesFile> = [];
+  for (const path of files) {
+    const { parsed, problems: syntax } = parseYamlFile(path);
+    if (syntax.length) {
+      problems.push(...syntax);
+      continue;
+    }
+    const rel = relative(dir, path).replace(/\\/g, '/');
+    const special = SPECIAL_FILES[rel];
+    if (special === 'synonyms') {
+      const r = validate(parsed, SynonymsFile);
+      problems.push(...r.problems);
+      if (r.value) synonyms = r.value;
+    } else if (special === 'industries') {
+      const r = validate(parsed, IndustriesFile);
+      problems.push(...r.problems);
+      if (r.value) industries = r.value;
+    } else if (special === 'sources') {
+      const r = validate(parsed, SourcesFile);
+      problems.push(...r.problems);
+      if (r.value) sources = r.value;
+    } else {
+      if (parsed.doc.contents === null) continue; // empty file
+      const r = validate(parsed, RecordsFile);
+      problems.push(...r.problems);
+      r.value?.forEach((rec, index) => {
+        if (!origin.has(rec.id)) origin.set(rec.id, { parsed, index });
+        records.push(rec);
+      });
+      if (r.value) {
+        // duplicate ids are reported here because later lookups assume uniqueness
+        r.value.forEach((rec, index) => {
+          const first = origin.get(rec.id)!;
+          if (first.parsed !== parsed || first.index !== index) {
+            const { line, column } = locate(parsed, [index, 'id']);
+            const at = locate(first.parsed, [first.index, 'id']);
+            problems.push({ file: parsed.file, line, column, message: `duplicate id "${rec.id}" (first defined at ${first.parsed.file}:${at.line})` });
+          }
+        });
+      }
+    }
+  }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const hasSchemaErrors = problems.length > 0;
+  const byId = new Map<string, KnowledgeRecord>();
+  for (const r of records) if (!byId.has(r.id)) byId.set(r.id, r);
+  const kb: KnowledgeBase = {
+    dir,
+    records,
+    byId,
+    programs: records.filter((r): r is Program => r.kind === 'program'),
+    desks: records.filter((r): r is Desk => r.kind === 'desk'),
+    areas: records.filter((r): r is Area => r.kind === 'area'),
+    definitions: records.filter((r): r is Definition => r.kind === 'definition'),
+    measures: records.filter((r): r is Measure => r.kind === 'measure'),
+    synonyms,
+    industries,
+    sources,
+    origin,
+    hash: hashFiles(files, dir),
+  };
+  return { kb: hasSchemaErrors ? null : kb, problems };
+}
+
+/**
+ * Loads the knowledge or throws an Error listing every problem (`file:line:column message` lines).
+ * For the server and CLI paths that need a valid catalogue.
+ */
+export function loadKnowledgeOrThrow(dir = DEFAULT_KNOWLEDGE_DIR): KnowledgeBase {
+  const { kb, problems } = loadKnowledge(dir);
+  if (!kb) throw new Error(`knowledge in ${dir} is invalid:\n${problems.map(formatProblem).join('\n')}`);
+  return kb;
+}

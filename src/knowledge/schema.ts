@@ -1,0 +1,262 @@
+/**
+ * Schema of the knowledge files in `knowledge/` (YAML). Every file is validated with these zod
+ * schemas by `knowledge check` and by the loader; an operator's mistake is reported as
+ * `file:line:column message`.
+ *
+ * Record kinds:
+ *  - `program`    支援制度 (補助金, 融資, 設備貸与, 相談, 専門家派遣 …) — knowledge/programs/*.yaml
+ *  - `desk`       相談窓口 (商工会議所, 商工会, 県の課, 財団, 金融機関 …) — knowledge/desks/*.yaml
+ *  - `area`       市町 with the localities that decide the desk — knowledge/areas.yaml
+ *  - `definition` 中小企業等の定義 and the 組合 comparison — knowledge/definitions.yaml
+ *  - `measure`    policy entries (002 基本方向/取組/数値目標; 003 historical) — knowledge/policy/*.yaml
+ *
+ * Non-record data: knowledge/synonyms.yaml, knowledge/industries.yaml, knowledge/sources.yaml.
+ */
+import { z } from 'zod';
+
+/** Source file prefixes of `../shared/seeds/` (see knowledge/sources.yaml). */
+export const SourceFile = z.enum(['000', '001', '002', '003', '004']);
+export type SourceFile = z.infer<typeof SourceFile>;
+
+/** Where a record's facts are printed: source file prefix and 1-based inclusive line range. */
+export const SourceRef = z.strictObject({
+  file: SourceFile,
+  lines: z
+    .tuple([z.number().int().positive(), z.number().int().positive()])
+    .refine(([a, b]) => a <= b, 'lines must be [start, end] with start <= end'),
+});
+export type SourceRef = z.infer<typeof SourceRef>;
+
+/**
+ * An amount of money as printed plus its value in 円.
+ * `text` must occur in the cited source lines (after normalising width and spacing);
+ * `yen` must equal the value the text denotes (e.g. "2,000千円" → 2000000).
+ */
+export const Amount = z.strictObject({
+  text: z.string().min(1),
+  yen: z.number().nonnegative().optional(),
+});
+export type Amount = z.infer<typeof Amount>;
+
+/** A rate as printed ("1/2", "2/3以内", "年1.7%") with an optional numeric value in %. */
+export const Rate = z.strictObject({
+  text: z.string().min(1),
+  percent: z.number().nonnegative().max(100).optional(),
+});
+export type Rate = z.infer<typeof Rate>;
+
+/** A free-text term as printed (期間, 据置 …). */
+export const Printed = z.strictObject({ text: z.string().min(1) });
+
+/** Business size the programme is for: 中小企業者 (`sme`), 小規模企業者 (`smallEnterprise`) or anyone. */
+export const SizeClass = z.enum(['sme', 'smallEnterprise', 'any']);
+/** 創業段階: before founding, founded < 5 years ago, established. */
+export const Stage = z.enum(['pre-startup', 'startup', 'established']);
+/** 申請者の形態. */
+export const ApplicantType = z.enum(['法人', '個人事業主', '組合', '共同体', '個人']);
+/** Purposes a user can pick in the dialogue (intents/flow.yaml uses the same labels). */
+export const Purpose = z.enum([
+  '資金調達', '事業承継', '創業', 'DX・IT', '省エネ・脱炭素', '販路開拓', '海外展開', '人材確保',
+  '人材育成', '研究開発', '知財', '設備投資', '経営改善・再生', '働き方・育休', '賃上げ', '企業立地',
+]);
+export type Purpose = z.infer<typeof Purpose>;
+/** Industry groups of the 中小企業基本法 (001 L3160): the keys of knowledge/industries.yaml. */
+export const IndustryGroup = z.enum(['製造業その他', '卸売業', 'サービス業', '小売業']);
+export type IndustryGroup = z.infer<typeof IndustryGroup>;
+
+/** A range of 従業員数 (人), inclusive, optionally only for some industry groups. */
+export const EmployeeRange = z.strictObject({
+  industryGroups: z.array(IndustryGroup).optional(),
+  min: z.number().int().nonnegative().optional(),
+  max: z.number().int().nonnegative().optional(),
+  text: z.string().min(1),
+});
+
+/**
+ * Structured eligibility, only where the source states it. Absent field = the source is silent
+ * (no filtering on it). All lists are "any of".
+ */
+export const Eligibility = z.strictObject({
+  size: SizeClass.optional(),
+  industries: z.array(z.string().min(1)).optional(),
+  industryGroups: z.array(IndustryGroup).optional(),
+  stages: z.array(Stage).optional(),
+  applicantTypes: z.array(ApplicantType).optional(),
+  municipalities: z.array(z.string().min(1)).optional(),
+  purposes: z.array(Purpose).optional(),
+  employees: z.array(EmployeeRange).optional(),
+  /** 資本金 upper bound in 円, as printed. */
+  capitalMax: Amount.optional(),
+});
+export type Eligibility = z.infer<typeof Eligibility>;
+
+/** Key terms as printed. Absent = not stated in the source. */
+export const Terms = z.strictObject({
+  subsidyRate: Rate.optional(),
+  subsidyCap: Amount.optional(),
+  loanLimit: Amount.optional(),
+  loanFrame: Amount.optional(),
+  interestRate: Rate.optional(),
+  term: Printed.optional(),
+  budget: Amount.optional(),
+  /** anything else printed as a key term, e.g. 保証料率, 貸与限度額 */
+  other: z.array(z.strictObject({ label: z.string().min(1), text: z.string().min(1) })).optional(),
+});
+export type Terms = z.infer<typeof Terms>;
+
+export const Status = z.enum(['current', 'past', 'historical']);
+export type Status = z.infer<typeof Status>;
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id must be lower-case ascii words joined by "-"');
+
+const base = {
+  id: Id,
+  name: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+  summary: z.string().min(1),
+  fiscalYear: z.number().int().min(2000).max(2100),
+  status: Status,
+  source: SourceRef,
+  /** further places the same facts are printed */
+  seeAlso: z.array(SourceRef).optional(),
+  /** operator's remark, never shown to users */
+  note: z.string().optional(),
+};
+
+export const ProgramCategory = z.enum([
+  '補助金', '融資', '設備貸与', '相談', '専門家派遣', '研修・セミナー', '人材', '販路開拓', 'イベント',
+  '認定・表彰', '保証・利子補給', '施設', '情報提供', 'その他',
+]);
+
+/** 支援制度. `parent` is the id of the 事業 a named scheme belongs to. */
+export const Program = z.strictObject({
+  ...base,
+  kind: z.literal('program'),
+  category: ProgramCategory,
+  parent: Id.optional(),
+  target: z.string().optional(),
+  conditions: z.array(z.string().min(1)).optional(),
+  eligibility: Eligibility.optional(),
+  terms: Terms.optional(),
+  desk: z.array(Id).default([]),
+  /** the organisation that runs it, as printed (e.g. (公財)やまぐち産業振興財団) */
+  operator: z.string().optional(),
+});
+export type Program = z.infer<typeof Program>;
+
+export const DeskType = z.enum([
+  '商工会議所', '商工会', '県', '支援機関', '金融機関', '関係団体', '国', '市町', 'その他',
+]);
+
+/** 相談窓口. `covers` lists the areas it serves where the source says so. */
+export const Desk = z.strictObject({
+  ...base,
+  kind: z.literal('desk'),
+  deskType: DeskType,
+  municipality: z.string().optional(),
+  address: z.string().optional(),
+  phone: z.string().optional(),
+  fax: z.string().optional(),
+  covers: z
+    .array(z.strictObject({ municipality: z.string().min(1), localities: z.array(z.string()).optional(), source: SourceRef }))
+    .optional(),
+  purposes: z.array(Purpose).optional(),
+  /** the desk this one belongs to (班 → 課, centre → 財団) */
+  parent: Id.optional(),
+});
+export type Desk = z.infer<typeof Desk>;
+
+/** 市町 and the localities that decide which 商工会議所/商工会 serves a business there. */
+export const Area = z.strictObject({
+  ...base,
+  kind: z.literal('area'),
+  municipalityType: z.enum(['市', '町']),
+  localities: z
+    .array(z.strictObject({ name: z.string().min(1), aliases: z.array(z.string()).optional(), desk: Id.optional(), source: SourceRef.optional() }))
+    .default([]),
+  /** ids of the desks located in this 市町 */
+  desks: z.array(Id).default([]),
+  /** the 商工会議所/商工会 when no locality decides */
+  defaultDesk: Id.optional(),
+});
+export type Area = z.infer<typeof Area>;
+
+/** A size threshold row: (従業員 ≤ employeesMax) 又は (資本金 ≤ capitalMax). */
+export const SizeRow = z.strictObject({
+  industryGroup: z.string().min(1),
+  employeesMax: z.number().int().positive(),
+  capitalMax: Amount.optional(),
+  text: z.string().min(1),
+});
+
+export const Definition = z.strictObject({
+  ...base,
+  kind: z.literal('definition'),
+  /** what the definition defines: sme / smallEnterprise / ... */
+  term: z.string().min(1),
+  law: z.string().optional(),
+  rows: z.array(SizeRow).optional(),
+  /** 政令特例: industries with their own thresholds */
+  specialCases: z.array(z.strictObject({ industry: z.string().min(1), employeesMax: z.number().int().positive(), capitalMax: Amount.optional(), text: z.string().min(1) })).optional(),
+  body: z.string().optional(),
+  table: z.array(z.record(z.string(), z.string())).optional(),
+});
+export type Definition = z.infer<typeof Definition>;
+
+export const Measure = z.strictObject({
+  ...base,
+  kind: z.literal('measure'),
+  level: z.enum(['基本方向', '取組', '施策', '数値目標', '役割', '計画']),
+  parent: Id.optional(),
+  period: z.string().min(1),
+  targets: z.array(z.strictObject({ indicator: z.string().min(1), baseline: z.string().optional(), goal: z.string().min(1) })).optional(),
+  purposes: z.array(Purpose).optional(),
+});
+export type Measure = z.infer<typeof Measure>;
+
+export const KnowledgeRecord = z.discriminatedUnion('kind', [Program, Desk, Area, Definition, Measure]);
+export type KnowledgeRecord = z.infer<typeof KnowledgeRecord>;
+export type RecordKind = KnowledgeRecord['kind'];
+
+/** A records file is a YAML sequence of records. */
+export const RecordsFile = z.array(KnowledgeRecord);
+
+/** knowledge/synonyms.yaml: groups of words users type for the same thing; the first is canonical. */
+export const SynonymsFile = z.array(
+  z.strictObject({ canonical: z.string().min(1), words: z.array(z.string().min(1)).min(1), note: z.string().optional() }),
+);
+
+/**
+ * knowledge/industries.yaml: how everyday industry words map to the 中小企業基本法 groups
+ * (001 L3157-3198), and which words name the 政令特例 industries.
+ */
+export const IndustriesFile = z.strictObject({
+  groups: z.array(
+    z.strictObject({
+      group: IndustryGroup,
+      label: z.string().min(1),
+      /** 小規模企業者 class of the group: 製造業その他 (20人) or 商業・サービス業 (5人) */
+      smallEnterpriseClass: z.enum(['製造業・建設業等', '商業・サービス業']),
+      keywords: z.array(z.string().min(1)),
+    }),
+  ),
+  /** industries with a 政令特例 and the keywords that name them */
+  special: z.array(z.strictObject({ industry: z.string().min(1), group: IndustryGroup, keywords: z.array(z.string().min(1)) })).default([]),
+  choices: z.array(z.strictObject({ label: z.string().min(1), industry: z.string().min(1) })).default([]),
+  note: z.string().optional(),
+});
+
+/** knowledge/sources.yaml: the documents a record may cite. */
+export const SourcesFile = z.array(
+  z.strictObject({
+    file: SourceFile,
+    path: z.string().min(1),
+    title: z.string().min(1),
+    publisher: z.string().min(1),
+    period: z.string().min(1),
+    fiscalYear: z.number().int(),
+    status: Status,
+  }),
+);
