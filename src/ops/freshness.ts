@@ -1,0 +1,64 @@
+/**
+ * The freshness report: what an operator should re-check first — records whose fiscal year is
+ * past, programmes recorded as past results, desks without a phone number, and cited sources that
+ * no longer exist.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import { locate } from '../knowledge/load.ts';
+
+/** Japanese fiscal year (April–March) of a date: 2026-11-21 → 2026, 2027-02-01 → 2026. */
+export function fiscalYearOf(date: Date): number {
+  return date.getMonth() >= 3 ? date.getFullYear() : date.getFullYear() - 1;
+}
+
+/** One thing to re-check, with where it is defined. */
+export interface FreshnessItem {
+  id: string;
+  kind: string;
+  name: string;
+  detail: string;
+  where: string;
+}
+
+export interface FreshnessReport {
+  currentFiscalYear: number;
+  /** records whose fiscalYear is before the current fiscal year (status current only), oldest first */
+  pastFiscalYear: FreshnessItem[];
+  /** programmes with status past */
+  pastPrograms: FreshnessItem[];
+  /** desks with no phone number */
+  desksWithoutPhone: FreshnessItem[];
+  /** records citing a source file that is not in sources.yaml or not on disk */
+  missingSources: FreshnessItem[];
+}
+
+/**
+ * Builds the report.
+ * @param seedsDir folder of the source documents
+ * @param now today (for the current fiscal year)
+ */
+export function freshnessReport(kb: KnowledgeBase, seedsDir: string, now = new Date()): FreshnessReport {
+  const fy = fiscalYearOf(now);
+  const where = (id: string) => {
+    const o = kb.origin.get(id);
+    if (!o) return '';
+    const { line } = locate(o.parsed, [o.index]);
+    return `${o.parsed.file}:${line}`;
+  };
+  const item = (r: KnowledgeBase['records'][number], detail: string): FreshnessItem => ({ id: r.id, kind: r.kind, name: r.name, detail, where: where(r.id) });
+  const available = new Map(kb.sources.map((s) => [s.file, existsSync(join(seedsDir, s.path))]));
+  return {
+    currentFiscalYear: fy,
+    pastFiscalYear: kb.records
+      .filter((r) => r.status === 'current' && r.fiscalYear < fy)
+      .sort((a, b) => a.fiscalYear - b.fiscalYear || a.id.localeCompare(b.id))
+      .map((r) => item(r, `${r.fiscalYear}年度の情報（現在は${fy}年度）`)),
+    pastPrograms: kb.programs.filter((p) => p.status === 'past').map((p) => item(p, `過去の実績として登録（${p.fiscalYear}年度）`)),
+    desksWithoutPhone: kb.desks.filter((d) => !d.phone).map((d) => item(d, '電話番号なし')),
+    missingSources: kb.records
+      .filter((r) => [r.source, ...(r.seeAlso ?? [])].some((s) => !available.get(s.file)))
+      .map((r) => item(r, `出典 ${r.source.file} が見つかりません`)),
+  };
+}

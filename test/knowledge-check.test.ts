@@ -1,0 +1,142 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkKnowledge } from '../src/knowledge/check.ts';
+import { formatProblem } from '../src/knowledge/load.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SEEDS = join(ROOT, 'test/fixtures/seeds');
+
+const SOURCES = `- file: "001"
+  path: 001_fixture.txt
+  title: 令和6年度 産業労働部事業概要
+  publisher: 山口県産業労働部
+  period: 令和6年度
+  fiscalYear: 2024
+  status: current
+`;
+
+const DESK = `- id: pref-keiei-kinyu
+  kind: desk
+  deskType: 県
+  name: 経営金融課
+  summary: 中小企業の創業や金融を担当する県の課。
+  phone: "083-933-3185"
+  fax: "083-933-3209"
+  fiscalYear: 2024
+  status: current
+  source: { file: "001", lines: [5, 6] }
+`;
+
+const PROGRAM = `- id: sogyo-hojokin
+  kind: program
+  category: 補助金
+  name: 創業補助金
+  summary: 創業する人の経費を補助します。
+  desk: [pref-keiei-kinyu]
+  terms:
+    subsidyRate: { text: "1/2", percent: 50 }
+    subsidyCap: { text: "2,000千円", yen: 2000000 }
+  fiscalYear: 2024
+  status: current
+  source: { file: "001", lines: [2, 4] }
+`;
+
+/** Writes a knowledge folder with the given files (path → text) and returns its path. */
+function knowledgeDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+  for (const [name, text] of Object.entries({ 'sources.yaml': SOURCES, ...files })) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function problems(files: Record<string, string>): string[] {
+  const dir = knowledgeDir(files);
+  return checkKnowledge(dir, SEEDS).problems.map((p) => formatProblem({ ...p, file: p.file.slice(p.file.indexOf(dir) + dir.length + 1) }));
+}
+
+describe('knowledge check', () => {
+  it('accepts a valid catalogue', () => {
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM })).toEqual([]);
+  });
+
+  it('reports a YAML syntax error with its line and column', () => {
+    const broken = PROGRAM.replace('desk: [pref-keiei-kinyu]', 'desk: [pref-keiei-kinyu');
+    const out = problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': broken });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^programs\/a\.yaml:\d+:\d+ YAML syntax error: /);
+  });
+
+  it('names a missing required field at the record', () => {
+    const missing = PROGRAM.replace('  summary: 創業する人の経費を補助します。\n', '');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': missing })).toEqual([
+      'programs/a.yaml:1:3 sogyo-hojokin: missing required field "summary"',
+    ]);
+  });
+
+  it('reports an unknown field and a wrong kind', () => {
+    const extra = PROGRAM.replace('  category: 補助金\n', '  category: 補助金\n  budjet: 1\n');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': extra })).toEqual([
+      'programs/a.yaml:1:3 sogyo-hojokin: unknown field(s) "budjet"',
+    ]);
+    const kind = PROGRAM.replace('kind: program', 'kind: programme');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': kind })).toEqual([
+      'programs/a.yaml:2:9 sogyo-hojokin kind: unknown or missing "kind" (expected program, desk, area, definition or measure)',
+    ]);
+  });
+
+  it('reports an unknown desk at the reference', () => {
+    const out = problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('[pref-keiei-kinyu]', '[pref-keiei-kinyuu]') });
+    expect(out).toEqual(['programs/a.yaml:6:10 sogyo-hojokin: unknown desk "pref-keiei-kinyuu"']);
+  });
+
+  it('reports a phone number that is not in the cited source', () => {
+    const out = problems({ 'desks/a.yaml': DESK.replace('083-933-3185', '083-933-3186'), 'programs/a.yaml': PROGRAM });
+    expect(out).toEqual(['desks/a.yaml:6:10 pref-keiei-kinyu: phone "083-933-3186" does not occur in the cited source (001 L5-6)']);
+  });
+
+  it('matches figures after normalising width and spacing, and checks yen against the text', () => {
+    const wide = PROGRAM.replace('"2,000千円"', '"２，０００ 千円"');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': wide })).toEqual([]);
+    const wrongYen = PROGRAM.replace('yen: 2000000', 'yen: 20000000');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': wrongYen })).toEqual([
+      'programs/a.yaml:9:41 sogyo-hojokin: subsidyCap yen 20000000 does not match its text "2,000千円" (= 2000000 円)',
+    ]);
+    const invented = PROGRAM.replace('"2,000千円"', '"3,000千円"').replace('yen: 2000000', 'yen: 3000000');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': invented })).toEqual([
+      'programs/a.yaml:9:25 sogyo-hojokin: subsidyCap "3,000千円" does not occur in the cited source (001 L2-4)',
+    ]);
+  });
+
+  it('reports duplicate ids and line ranges outside the document', () => {
+    const dup = problems({ 'desks/a.yaml': DESK, 'desks/b.yaml': DESK, 'programs/a.yaml': PROGRAM });
+    expect(dup).toEqual(['desks/b.yaml:1:7 duplicate id "pref-keiei-kinyu" (first defined at ' + dup[0].split('at ')[1]]);
+    expect(dup[0]).toMatch(/first defined at .*desks\/a\.yaml:1\)$/);
+    const out = problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('lines: [2, 4]', 'lines: [2, 400]') });
+    expect(out).toEqual(['programs/a.yaml:12:33 sogyo-hojokin: source lines 2-400 lie outside 001 (7 lines)']);
+  });
+
+  it('the bundled catalogue passes, through the CLI with exit code 0; a broken one exits 1', () => {
+    const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'knowledge', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.stdout).toBe('');
+    expect(ok.status).toBe(0);
+    const dir = knowledgeDir({ 'programs/a.yaml': PROGRAM });
+    const bad = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'knowledge', 'check', '--dir', dir, '--seeds', SEEDS], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/programs\/a\.yaml:6:10 sogyo-hojokin: unknown desk "pref-keiei-kinyu"\n/);
+  });
+
+  it('lists every record as JSON with id, kind, name, aliases, fiscalYear, status and source', () => {
+    const dir = knowledgeDir({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM });
+    const out = execFileSync('npx', ['tsx', 'src/cli/main.ts', 'knowledge', 'list', '--json', '--dir', dir], { cwd: ROOT, encoding: 'utf8' });
+    const rows = JSON.parse(out);
+    expect(rows.map((r: { id: string }) => r.id).sort()).toEqual(['pref-keiei-kinyu', 'sogyo-hojokin']);
+    expect(rows.find((r: { id: string }) => r.id === 'sogyo-hojokin')).toEqual({
+      id: 'sogyo-hojokin', kind: 'program', name: '創業補助金', aliases: [], fiscalYear: 2024, status: 'current', source: { file: '001', lines: [2, 4] },
+    });
+  });
+});
