@@ -22,8 +22,9 @@ export interface UnansweredEntry {
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-// 0X-XXXX-XXXX, 090XXXXXXXX, +81 90 …, (083)933-3180: 10–11 digits with optional separators
-const PHONE = /(?:\+81[-\s]?|\(?0\d{1,4}\)?[-\s]?)\d{1,4}[-\s]?\d{3,4}(?!\d)/g;
+// 083-933-3180, 09012345678, +81 90 1234 5678, (083)933-3180, 083(933)3180, 0120-123-456:
+// a number starting with 0 (or +81) in up to three groups; replaced when it has 10–12 digits
+const PHONE = /(?<![\d+])(?:\+81[-\s]?\(?0?|\(?0)\d{1,4}\)?[-\s]?\(?\d{1,4}\)?[-\s]?\d{3,4}(?!\d)/g;
 const HONORIFICS = new Set(['さん', '様', 'さま', '君', 'くん', 'ちゃん', '氏', '殿']);
 
 /**
@@ -32,7 +33,7 @@ const HONORIFICS = new Set(['さん', '様', 'さま', '君', 'くん', 'ちゃ�
  * @param text NFKC-normalised question text
  */
 export function redact(text: string, tokenizer: Tokenizer): string {
-  const masked = text.replace(EMAIL, '＜メール＞').replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 10 ? '＜電話番号＞' : m));
+  const masked = text.replace(EMAIL, '＜メール＞').replace(PHONE, (m) => (/^\d{10,12}$/.test(m.replace(/\D/g, '')) ? '＜電話番号＞' : m));
   const tokens = tokenizer.tokenize(masked);
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {

@@ -11,6 +11,8 @@ const optional = z.string().trim().min(1).optional();
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('0.0.0.0'),
+  /** 'production' turns off the unauthenticated Teams Emulator mode (no MICROSOFT_APP_ID). */
+  NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KNOWLEDGE_DIR: optional,
   INTENTS_DIR: optional,
@@ -36,6 +38,7 @@ export const ConfigSchema = z.object({
   CONVERSATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
   WATCH_KNOWLEDGE: z.enum(['0', '1']).default('1'),
   BODY_LIMIT: z.string().default('512kb'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -44,7 +47,9 @@ export type Config = z.infer<typeof ConfigSchema>;
  * @throws Error whose message names each missing or malformed variable, one per line.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const res = ConfigSchema.safeParse(env);
+  // An empty variable (`LINE_CHANNEL_SECRET=` in an env file) means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const res = ConfigSchema.safeParse(given);
   if (!res.success) {
     const lines = res.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);

@@ -1,0 +1,66 @@
+/**
+ * Mounts the platform channels (LINE, Slack, Teams) on the server's express app. Each channel
+ * parses its own body (raw for signature checks), so this must run before any global body parser.
+ * A channel whose credentials are absent — or whose start-up check fails (Slack auth.test) — is
+ * off; the result says why and the caller logs it. The web chat and /api/chat are not mounted here.
+ * Body errors (400 malformed, 413 over BODY_LIMIT) are passed on with their `status` to the app's
+ * error handler (src/server/app.ts answers them with a JSON error).
+ */
+import type express from 'express';
+import { mountLine } from './line/index.ts';
+import { mountSlack, SlackStartupError } from './slack/index.ts';
+import { mountTeams } from './teams/index.ts';
+import type { ChannelDeps } from './turn.ts';
+
+/** Which channels are on, and why the others are off (for the startup log and /healthz). */
+export interface MountResult {
+  enabled: string[];
+  disabled: { channel: string; reason: string }[];
+}
+
+/**
+ * Mounts every channel whose credentials are set in `deps.config`:
+ * LINE (LINE_CHANNEL_SECRET + LINE_CHANNEL_ACCESS_TOKEN) at POST /webhooks/line,
+ * Slack (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN) at POST /slack/events,
+ * Teams (MICROSOFT_APP_ID …, or no app id outside NODE_ENV=production: Emulator mode) at POST /api/messages.
+ * A channel failing its start-up check is reported in `disabled` and logged; programming errors propagate.
+ */
+export async function mountChannels(app: express.Express, deps: ChannelDeps): Promise<MountResult> {
+  const { config, logger } = deps;
+  const result: MountResult = { enabled: [], disabled: [] };
+  const off = (channel: string, reason: string) => {
+    result.disabled.push({ channel, reason });
+    logger.info({ channel, reason }, `channel ${channel} off: ${reason}`);
+  };
+  const on = (channel: string, note?: string) => {
+    result.enabled.push(channel);
+    logger.info({ channel }, `channel ${channel} on${note ? ` (${note})` : ''}`);
+  };
+
+  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) {
+    mountLine(app, deps);
+    on('line', 'POST /webhooks/line');
+  } else off('line', 'LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN not set');
+
+  if (config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN) {
+    try {
+      await mountSlack(app, deps);
+      on('slack', 'POST /slack/events');
+    } catch (err) {
+      if (!(err instanceof SlackStartupError)) throw err;
+      logger.error({ err }, 'Slack start-up check failed');
+      off('slack', `SLACK_BOT_TOKEN rejected or Slack unreachable (${err.message})`);
+    }
+  } else off('slack', 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN not set');
+
+  if (config.MICROSOFT_APP_ID) {
+    mountTeams(app, deps);
+    on('teams', 'POST /api/messages, Bot Framework JWT verified');
+  } else if (config.NODE_ENV !== 'production') {
+    mountTeams(app, deps);
+    on('teams', 'POST /api/messages, development mode without authentication (Bot Framework Emulator); set MICROSOFT_APP_ID for Teams');
+    logger.warn('Teams endpoint runs without authentication: set MICROSOFT_APP_ID, or NODE_ENV=production to turn it off');
+  } else off('teams', 'MICROSOFT_APP_ID not set (the unauthenticated Emulator mode is off when NODE_ENV=production)');
+
+  return result;
+}

@@ -1,0 +1,120 @@
+/**
+ * The dialogue's data: intents/intents.yaml (intent examples, follow-up fields), intents/flow.yaml
+ * (the guided questions) and intents/replies.yaml (wording). Validated with zod at load; an operator's
+ * mistake stops the loader with `file: path: message` lines.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../knowledge/load.ts';
+import { fill } from '../search/wording.ts';
+
+const Words = z.array(z.string().min(1));
+
+export const IntentsFile = z.strictObject({
+  threshold: z.number().min(0).max(1),
+  intents: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      needs: z.enum(['lastResults', 'lastDiagnosis', 'diagnosis']).optional(),
+      examples: Words.min(1),
+    }),
+  ),
+  deskCues: Words.default([]),
+  deskCuesWeak: Words.default([]),
+  followupFields: z.array(z.strictObject({ field: z.string().min(1), words: Words.min(1) })),
+});
+export type IntentsFile = z.infer<typeof IntentsFile>;
+
+const ChoiceDef = z.strictObject({
+  label: z.string().min(1),
+  value: z.unknown().optional(),
+  words: Words.optional(),
+});
+export type ChoiceDef = z.infer<typeof ChoiceDef>;
+
+export const SlotDef = z.strictObject({
+  name: z.string().min(1),
+  label: z.string().min(1),
+  question: z.string().min(1),
+  expected: z.string().min(1),
+  parser: z.enum(['industry', 'headcount', 'yen', 'municipality', 'area', 'choice', 'stage']),
+  when: z.enum(['capitalMatters', 'areaAmbiguous', 'notIndividual']).optional(),
+  choicesFrom: z.enum(['industries', 'areas', 'localities']).optional(),
+  choices: z.array(ChoiceDef).optional(),
+  zeroWords: Words.optional(),
+  noneWords: Words.optional(),
+  startupYears: z.number().int().positive().optional(),
+});
+export type SlotDef = z.infer<typeof SlotDef>;
+
+export const FlowFile = z.strictObject({
+  unknownWords: Words.min(1),
+  resultCount: z.number().int().min(1).max(20),
+  missCount: z.number().int().min(1).max(20),
+  oneShot: z.strictObject({ minSlots: z.number().int().min(1), minSlotsWithProfile: z.number().int().min(1), profileSlots: Words }),
+  categoryWeight: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  targetGroups: z.array(z.strictObject({ label: z.string().min(1), words: Words.min(1) })).default([]),
+  slots: z.array(SlotDef).min(1),
+});
+export type FlowFile = z.infer<typeof FlowFile>;
+
+/** Wording: a tree of strings (and choice lists); looked up by dotted path with {@link DialogueData.text}. */
+export const RepliesFile = z.record(z.string(), z.unknown());
+
+/** Everything the engine reads from intents/. */
+export interface DialogueData {
+  intents: IntentsFile;
+  flow: FlowFile;
+  replies: Record<string, unknown>;
+}
+
+/** Folder of the intents files: $INTENTS_DIR or `<project>/intents`. */
+export function dialogueDir(): string {
+  return process.env.INTENTS_DIR ?? join(PROJECT_ROOT, 'intents');
+}
+
+function readYaml<T>(path: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const res = schema.safeParse(raw);
+  if (!res.success) throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return res.data;
+}
+
+/**
+ * Loads intents.yaml, flow.yaml and replies.yaml from `dir`.
+ * @throws Error naming the file and each invalid field.
+ */
+export function loadDialogueData(dir = dialogueDir()): DialogueData {
+  return {
+    intents: readYaml(join(dir, 'intents.yaml'), IntentsFile),
+    flow: readYaml(join(dir, 'flow.yaml'), FlowFile),
+    replies: readYaml(join(dir, 'replies.yaml'), RepliesFile) as Record<string, unknown>,
+  };
+}
+
+/** The wording at a dotted path (「result.header」); the path itself when missing (visible, never a crash). */
+export function wording(data: DialogueData, path: string): string {
+  let cur: unknown = data.replies;
+  for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return typeof cur === 'string' ? cur : path;
+}
+
+/** A list of {label, value} choices at a dotted path of replies.yaml ([] when missing). */
+export function wordingChoices(data: DialogueData, path: string): { label: string; value: string }[] {
+  let cur: unknown = data.replies;
+  for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  if (!Array.isArray(cur)) return [];
+  return cur.filter((c) => c && typeof c.label === 'string').map((c) => ({ label: String(c.label), value: String(c.value ?? c.label) }));
+}
+
+/** {@link wording} filled with `vars`; null when a placeholder is empty. */
+export function say(data: DialogueData, path: string, vars: Record<string, string | number | null | undefined> = {}): string | null {
+  return fill(wording(data, path), vars);
+}

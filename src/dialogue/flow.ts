@@ -1,0 +1,106 @@
+/**
+ * The guided dialogue's questions (intents/flow.yaml): which slot comes next, whether a conditional
+ * slot applies (`when`), the profile the answers make, and each question's choices labelled with how
+ * many programmes would still match (「製造業（該当12件）」).
+ */
+import type { Choice } from '../core/types.ts';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { Purpose } from '../knowledge/schema.ts';
+import { classify } from '../eligibility/classify.ts';
+import { localityNames, needsArea } from '../eligibility/desks.ts';
+import { countMatches } from '../eligibility/match.ts';
+import type { CorporationValue, Headcount, Profile, StageValue } from '../eligibility/profile.ts';
+import { say, type DialogueData, type SlotDef } from './data.ts';
+
+/** Choice values the engine understands (adapters send them back verbatim). */
+export const CHOICE_PREFIX = { slot: 'slot:', intent: 'intent:', detail: 'detail:', change: 'change:' } as const;
+
+/** The profile the current answers describe (an open or missing answer = unknown). */
+export function profileOf(answers: Record<string, unknown>): Profile {
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const emp = answers.employees;
+  return {
+    industry: str(answers.industry),
+    employees: typeof emp === 'number' || (emp && typeof emp === 'object') ? (emp as Headcount) : null,
+    capital: typeof answers.capital === 'number' ? answers.capital : null,
+    municipality: str(answers.municipality),
+    area: str(answers.area),
+    purpose: str(answers.purpose) as Purpose | null,
+    stage: str(answers.stage) as StageValue | null,
+    corporation: str(answers.corporation) as CorporationValue | null,
+  };
+}
+
+/** Does a conditional slot apply to these answers? */
+export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>): boolean {
+  const p = profileOf(answers);
+  switch (slot.when) {
+    case undefined:
+      return true;
+    case 'notIndividual':
+      return p.corporation !== '個人事業主';
+    case 'capitalMatters':
+      // the capital can only change the result when the employees do not already make it an SME
+      return p.corporation !== '個人事業主' && classify(kb, { industry: p.industry, employees: p.employees }).sme !== true;
+    case 'areaAmbiguous':
+      return needsArea(kb, p.municipality);
+  }
+}
+
+/** The next slot to ask: the first in flow order not yet answered (an open answer counts) that applies. */
+export function nextSlot(kb: KnowledgeBase, data: DialogueData, answers: Record<string, unknown>): SlotDef | null {
+  for (const slot of data.flow.slots) {
+    if (slot.name in answers) continue;
+    if (slotApplies(kb, slot, answers)) return slot;
+  }
+  return null;
+}
+
+/** The slot definition by name. */
+export function slotDef(data: DialogueData, name: string | null | undefined): SlotDef | undefined {
+  return name ? data.flow.slots.find((s) => s.name === name) : undefined;
+}
+
+/** Labels and answer texts of a slot's choices (before counting). */
+function rawChoices(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>): { label: string; answer: string; value: unknown }[] {
+  switch (slot.choicesFrom) {
+    case 'industries':
+      return kb.industries.choices.map((c) => ({ label: c.label, answer: c.label, value: c.industry }));
+    case 'areas':
+      return kb.areas.map((a) => ({ label: a.name, answer: a.name, value: a.name }));
+    case 'localities': {
+      const m = typeof answers.municipality === 'string' ? answers.municipality : '';
+      return localityNames(kb, m).map((n) => ({ label: n, answer: n, value: n }));
+    }
+    default:
+      return (slot.choices ?? []).map((c) => ({ label: c.label, answer: c.label, value: c.value === undefined ? c.label : c.value }));
+  }
+}
+
+/**
+ * The buttons of a question: each choice labelled with the number of current programmes that would
+ * still match after picking it, then 「わからない」 and (when there is a previous question) 「戻る」.
+ * Values are `slot:<name>:<label>` / `intent:back`.
+ */
+export function questionChoices(kb: KnowledgeBase, data: DialogueData, slot: SlotDef, answers: Record<string, unknown>, canGoBack: boolean): Choice[] {
+  const out: Choice[] = [];
+  for (const c of rawChoices(kb, slot, answers)) {
+    const p = profileOf({ ...answers, [slot.name]: c.value });
+    const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+    const count = countMatches(kb, p, cls);
+    out.push({ label: say(data, 'countLabel', { label: c.label, count }) ?? c.label, value: `${CHOICE_PREFIX.slot}${slot.name}:${c.answer}` });
+  }
+  out.push({ label: say(data, 'unknownChoice') ?? 'わからない', value: `${CHOICE_PREFIX.slot}${slot.name}:${say(data, 'unknownChoice') ?? 'わからない'}` });
+  if (canGoBack) out.push({ label: say(data, 'backChoice') ?? '戻る', value: `${CHOICE_PREFIX.intent}back` });
+  return out;
+}
+
+/** The question text of a slot, with {municipality} etc. filled from the answers. */
+export function questionText(slot: SlotDef, answers: Record<string, unknown>): string {
+  const vars = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' ? v : null]));
+  return fillQuestion(slot.question, vars);
+}
+
+function fillQuestion(q: string, vars: Record<string, string | number | null>): string {
+  return q.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === null || vars[k] === undefined ? '' : String(vars[k])));
+}

@@ -1,0 +1,240 @@
+/**
+ * The engine's answers built from the knowledge: the diagnosis result (class under the 中小企業基本法,
+ * ranked programmes with why they match, local and specialised desks), the close misses
+ * (「対象外は？」), desk lookups, follow-ups on the last result and the definition answer.
+ * Cards come from src/search/answer.ts (`recordCard`), so every figure is copied from the record.
+ */
+import type { Card, Choice, OutgoingMessage, Suggestion } from '../core/types.ts';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { Desk, KnowledgeRecord, Program } from '../knowledge/schema.ts';
+import { classify, findDefinition, type Classification } from '../eligibility/classify.ts';
+import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
+import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
+import { formatHeadcount, type Profile } from '../eligibility/profile.ts';
+import { contactDesk, recordCard } from '../search/answer.ts';
+import type { SearchService } from '../search/service.ts';
+import { matchKey } from '../text/normalize.ts';
+import { say, wording, wordingChoices, type DialogueData } from './data.ts';
+import { CHOICE_PREFIX } from './flow.ts';
+
+/** Replies plus what they recommend and the ids follow-ups refer to. */
+export interface Answer {
+  replies: OutgoingMessage[];
+  suggestions: Suggestion[];
+  /** ids of the records shown, the one a follow-up refers to first */
+  results: string[];
+}
+
+const suggestion = (r: KnowledgeRecord): Suggestion => ({ id: r.id, kind: r.kind, name: r.name });
+
+function text(t: string | null | undefined): OutgoingMessage[] {
+  return t ? [{ type: 'text', text: t }] : [];
+}
+
+/** A programme/desk card with 「詳しく」「相談先」 buttons. */
+function cardWithActions(rec: KnowledgeRecord, kb: KnowledgeBase): Card {
+  const card = recordCard(rec, kb);
+  card.actions = [{ label: '詳しく', value: `${CHOICE_PREFIX.detail}${rec.id}` }];
+  return card;
+}
+
+/** 「業種: 飲食店 / 従業員: 4人 / …」 from the answers' display labels. */
+export function profileSummary(data: DialogueData, labels: Record<string, string>): string {
+  return data.flow.slots
+    .filter((s) => labels[s.name])
+    .map((s) => `${s.label}: ${labels[s.name]}`)
+    .join(' / ');
+}
+
+/** The sentence giving the class under the 中小企業基本法. */
+export function classSentence(data: DialogueData, kb: KnowledgeBase, cls: Classification): string {
+  const group = cls.industryGroup ? (kb.industries.groups.find((g) => g.group === cls.industryGroup)?.label ?? cls.industryGroup) : null;
+  const key = cls.sme === true ? (cls.smallEnterprise ? 'result.classSmall' : 'result.classSme') : cls.sme === false ? 'result.classNotSme' : 'result.classUnknown';
+  return say(data, key, { group }) ?? say(data, 'result.classUnknown') ?? '';
+}
+
+/** Relevance of the user's own words (0‥1 per programme id), from the search index. */
+export function searchBoost(search: SearchService | null, query: string | undefined): Map<string, number> {
+  const boost = new Map<string, number>();
+  const positive = affirmed(query ?? '');
+  if (!search || !positive) return boost;
+  const res = search.search(positive, { top: 30, kinds: ['program'] });
+  const max = res.hits[0]?.score ?? 0;
+  if (max > 0) for (const h of res.hits) boost.set(h.record.id, h.score / max);
+  return boost;
+}
+
+/**
+ * The clauses of a message that do not deny something: 「コロナ融資は使っていません」「債務超過も
+ * ありません」 are dropped, so their words do not pull those programmes up. Clauses end at 。、！？.
+ */
+export function affirmed(message: string): string {
+  return message
+    .split(/[。、！？!?\n]/)
+    .filter((c) => !/(ません|ないです|ていない|でない|じゃない|ではない|なかった|ない)(でした|です|よ|ね)?[\s)）]*$/.test(c.trim()))
+    .join('。');
+}
+
+/** The target groups of flow.yaml, declared when the user's words name them. */
+export function targetGroups(data: DialogueData, userWords: string): { label: string; words: string[]; declared: boolean }[] {
+  const key = matchKey(affirmed(userWords));
+  return data.flow.targetGroups.map((g) => ({ ...g, declared: g.words.some((w) => key.includes(matchKey(w))) }));
+}
+
+/** Ranking options from flow.yaml and the user's own words (the one-shot message). */
+export function matchOptions(data: DialogueData, search: SearchService | null, query: string | undefined): MatchOptions {
+  return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), userWords: affirmed(query ?? ''), categoryWeight: data.flow.categoryWeight };
+}
+
+/** Local 商工会議所/商工会 (the decided one, else every candidate) and the specialised desks. */
+export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; special: Desk[]; decided: boolean } {
+  const local = p.municipality ? localDesks(kb, p.municipality, p.area) : null;
+  const special = specialisedDesks(kb, p.purpose, p.municipality);
+  return { local: local ? (local.decided ? [local.decided] : local.desks) : [], special, decided: !!local?.decided };
+}
+
+/**
+ * The diagnosis result: class sentence with its reasons, the top programmes as cards with 「合う理由」,
+ * the desks, and the next-step choices.
+ */
+export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, labels: Record<string, string>, query?: string): Answer {
+  const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+  const { matches } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
+  const top = matches.slice(0, data.flow.resultCount);
+  const replies: OutgoingMessage[] = [];
+  replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
+  const why = cls.reasons.filter((r) => !r.startsWith('参考')).slice(-3).join(' / ');
+  const special = cls.reasons.filter((r) => r.startsWith('参考'));
+  replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...special].filter(Boolean).join('\n')));
+  if (top.length) {
+    replies.push(...text(say(data, 'result.programsHeader', { shown: top.length, count: matches.length })));
+    const whyLabel = wording(data, 'result.whyLabel');
+    replies.push({
+      type: 'cards',
+      cards: top.map((m) => {
+        const card = cardWithActions(m.program, kb);
+        if (m.reasons.length) card.fields = [{ label: whyLabel, value: m.reasons.join('／') }, ...card.fields];
+        return card;
+      }),
+    });
+  } else replies.push(...text(say(data, 'result.noPrograms')));
+  const desks = desksFor(kb, p);
+  const deskRecs = [...desks.local, ...desks.special.filter((d) => !desks.local.includes(d))];
+  if (deskRecs.length) {
+    replies.push(...text(say(data, 'result.desksHeader')));
+    replies.push({
+      type: 'cards',
+      cards: deskRecs.map((d) => {
+        const card = cardWithActions(d, kb);
+        const label = desks.local.includes(d) ? say(data, 'result.localDeskLabel', { deskType: d.deskType }) : say(data, 'result.specialDeskLabel', { purpose: p.purpose });
+        if (label) card.subtitle = label;
+        return card;
+      }),
+    });
+  }
+  const choices = wordingChoices(data, 'result.choices');
+  replies.push({ type: 'choices', text: wording(data, 'result.next'), choices });
+  return {
+    replies,
+    suggestions: [...top.map((m) => suggestion(m.program)), ...deskRecs.map(suggestion)],
+    results: [...top.map((m) => m.program.id), ...deskRecs.map((d) => d.id)],
+  };
+}
+
+/** 「対象外は？」: programmes excluded by exactly one condition, with that condition. */
+export function missesAnswer(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, query?: string): Answer {
+  const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+  const { misses } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
+  const shown = misses.slice(0, data.flow.missCount);
+  if (!shown.length) return { replies: text(say(data, 'misses.none')), suggestions: [], results: [] };
+  const lines = shown.map((m) => say(data, 'misses.item', { name: m.program.name, reason: m.excludedBy })).filter(Boolean);
+  return { replies: text([wording(data, 'misses.header'), ...lines].join('\n')), suggestions: [], results: shown.map((m) => m.program.id) };
+}
+
+/** Desk lookup for a 市町 (and locality): the local desks as cards, the decided one first. */
+export function deskAnswer(data: DialogueData, kb: KnowledgeBase, municipality: string, area: string | null): Answer {
+  const r = localDesks(kb, municipality, area);
+  const replies: OutgoingMessage[] = [];
+  if (!r.desks.length) return { replies: text(say(data, 'unknownMunicipality', { text: municipality })), suggestions: [], results: [] };
+  const shown = r.decided ? [r.decided, ...r.desks.filter((d) => d !== r.decided)] : r.desks;
+  if (r.decided && area) replies.push(...text(say(data, 'desk.localDecided', { municipality: r.municipality, area, deskName: r.decided.name })));
+  else if (area && !r.decided) replies.push(...text(say(data, 'noAreaMatch', { area, municipality: r.municipality })));
+  else replies.push(...text(say(data, 'desk.local', { municipality: r.municipality })));
+  replies.push({ type: 'cards', cards: shown.map((d) => cardWithActions(d, kb)) });
+  return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id) };
+}
+
+/** Which fact a follow-up asks for (intents.yaml `followupFields`); 'detail' when none names one. */
+export function followupField(data: DialogueData, message: string): string {
+  const key = matchKey(message);
+  for (const f of data.intents.followupFields) if (f.words.some((w) => key.includes(matchKey(w)))) return f.field;
+  return 'detail';
+}
+
+/** Answers a follow-up about `rec` (「その補助率は？」「電話番号は？」「詳しく」「対象は？」). */
+export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: KnowledgeRecord, field: string): Answer {
+  const base = { suggestions: [suggestion(rec)], results: [rec.id] };
+  const card = cardWithActions(rec, kb);
+  const contact = contactDesk(rec, kb);
+  const label = wording(data, `followup.labels.${field}`);
+  const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: contact?.phone };
+  if (field === 'detail') {
+    const full = { ...card, text: rec.summary };
+    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: '条件', value: rec.conditions.join('／') }];
+    return { ...base, replies: [{ type: 'cards', cards: [full] }] };
+  }
+  if (field === 'phone') {
+    const t = contact?.phone ? say(data, 'followup.phone', vars) : contact ? say(data, 'followup.phoneMissing', vars) : say(data, 'followup.missingNoDesk', vars);
+    return { ...base, replies: text(t), suggestions: contact ? [suggestion(rec), suggestion(contact.desk)] : base.suggestions };
+  }
+  if (field === 'source') return { ...base, replies: text(say(data, 'followup.source', { name: rec.name, value: card.sourceLabel })) };
+  let value: string | undefined;
+  if (rec.kind === 'program') {
+    const t = rec.terms ?? {};
+    if (field === 'target') value = [rec.target, ...(rec.conditions ?? [])].filter(Boolean).join('／') || undefined;
+    else value = (t as Record<string, { text?: string } | undefined>)[field]?.text;
+  } else if (field === 'target' && rec.kind === 'desk') value = rec.summary;
+  if (value) return { ...base, replies: text(say(data, field === 'target' ? 'followup.target' : 'followup.value', { ...vars, value })) };
+  const missing = contact?.phone ? 'followup.missing' : contact ? 'followup.missingNoPhone' : 'followup.missingNoDesk';
+  return { ...base, replies: text(say(data, missing, vars)) };
+}
+
+/** The definition answer: the 中小企業基本法 definition cards, or a classification when industry and employees are given. */
+export function definitionAnswer(data: DialogueData, kb: KnowledgeBase, p: Profile): Answer {
+  if (p.employees !== null && p.employees !== undefined && p.industry) {
+    const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+    const head = say(data, 'definition.classified', { industry: p.industry, employees: formatHeadcount(p.employees) });
+    return { replies: text([head, classSentence(data, kb, cls), ...cls.reasons.map((r) => `・${r}`)].filter(Boolean).join('\n')), suggestions: [], results: [] };
+  }
+  const defs = [findDefinition(kb, 'sme'), findDefinition(kb, 'smallEnterprise')].filter((d): d is NonNullable<typeof d> => !!d);
+  return {
+    replies: [...text(say(data, 'definition.intro')), ...(defs.length ? [{ type: 'cards' as const, cards: defs.map((d) => recordCard(d, kb)) }] : [])],
+    suggestions: defs.map(suggestion),
+    results: defs.map((d) => d.id),
+  };
+}
+
+/** A free-text search turn: the search's first line and cards (or its not-found reply and the general desk). */
+export function searchAnswer(search: SearchService | null, message: string, data: DialogueData): Answer & { answered: boolean; normalized: string } {
+  if (!search) return { replies: text(wording(data, 'error')), suggestions: [], results: [], answered: false, normalized: message };
+  const res = search.search(message, { top: 5 });
+  const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
+  const cards = res.cards.map((c) => ({ ...c, actions: c.actions ?? [{ label: '詳しく', value: `${CHOICE_PREFIX.detail}${c.id}` }] }));
+  const shown = res.answered ? res.hits : res.cards.map((c) => search.kb.byId.get(c.id)).filter((r): r is KnowledgeRecord => !!r).map((record) => ({ record }));
+  return {
+    replies: [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])],
+    suggestions: shown.filter((h) => h.record.kind === 'program' || h.record.kind === 'desk').map((h) => suggestion(h.record)),
+    results: shown.map((h) => h.record.id),
+    answered: res.answered,
+    normalized: res.normalized,
+  };
+}
+
+/** The general desk line (よろず支援拠点 …) of intents/answers.yaml, when the desk exists. */
+export function generalDeskLine(data: DialogueData, search: SearchService | null, kb: KnowledgeBase): string | null {
+  const id = search?.wording.generalDesk;
+  const d = id ? kb.byId.get(id) : undefined;
+  return d?.kind === 'desk' ? say(data, 'desk.general', { deskName: d.name, phone: d.phone }) : null;
+}
+
+export type { Choice, Program };

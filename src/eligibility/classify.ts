@@ -1,0 +1,243 @@
+/**
+ * Classification of a business under the 中小企業基本法 (中小企業者 `sme` / 小規模企業者
+ * `smallEnterprise`), from data only: the thresholds are the `rows` of the definition records in
+ * knowledge/definitions.yaml (term `sme` / `smallEnterprise`, source 001 L3157-3198), the industry
+ * group comes from the keywords of knowledge/industries.yaml. The law's rule is 「○人以下又は○円以下」:
+ * either the employees or the capital within the limit is enough. 小規模企業者 depends on employees only.
+ */
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { Definition, IndustryGroup } from '../knowledge/schema.ts';
+import { matchKey } from '../text/normalize.ts';
+import { formatHeadcount, formatYen, headcountBounds, type Headcount } from './profile.ts';
+
+/** The 中小企業基本法 name used as `basis` and to pick the definition records. */
+export const BASIS_LAW = '中小企業基本法';
+
+/** How an industry text maps onto the law's groups. */
+export interface IndustryMatch {
+  group: IndustryGroup;
+  /** the group's label as printed (「製造業・建設業・運輸業その他」) */
+  label: string;
+  smallEnterpriseClass: string;
+  /** the keyword of industries.yaml that matched (「飲食」) */
+  keyword: string;
+  /** 政令特例 industry named by the text (「旅館業」), when one matched */
+  special?: string;
+}
+
+/** Result of {@link classify}. `null` = cannot be decided from what is known. */
+export interface Classification {
+  sme: boolean | null;
+  smallEnterprise: boolean | null;
+  industryGroup: string | null;
+  basis: string;
+  /** Japanese sentences explaining each step, citing the source lines */
+  reasons: string[];
+}
+
+/** Input of {@link classify}: industry text (or group), 従業員 (人), 資本金 (円). */
+export interface ClassifyInput {
+  industry?: string | null;
+  employees?: Headcount | null;
+  capital?: number | null;
+}
+
+type Industries = KnowledgeBase['industries'];
+
+/**
+ * Maps an everyday industry word to a 中小企業基本法 group by the longest keyword of
+ * knowledge/industries.yaml found in the text (kana/width folded). A group name or label itself also
+ * matches. 政令特例 keywords win over group keywords of the same or shorter length.
+ * @returns null when no keyword occurs in the text.
+ */
+export function mapIndustry(industries: Industries, text: string | null | undefined): IndustryMatch | null {
+  if (!text) return null;
+  const key = matchKey(text);
+  if (!key) return null;
+  let best: { match: IndustryMatch; len: number } | null = null;
+  const consider = (word: string, match: () => IndustryMatch, bonus = 0) => {
+    const w = matchKey(word);
+    if (!w || !key.includes(w)) return;
+    const len = w.length + bonus;
+    if (!best || len > best.len) best = { match: match(), len };
+  };
+  for (const g of industries.groups) {
+    const base = () => ({ group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass });
+    for (const k of [...g.keywords, g.group, g.label]) consider(k, () => ({ ...base(), keyword: k }));
+  }
+  for (const s of industries.special) {
+    const g = industries.groups.find((x) => x.group === s.group);
+    if (!g) continue;
+    for (const k of s.keywords) {
+      consider(k, () => ({ group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass, keyword: k, special: s.industry }), 0.5);
+    }
+  }
+  for (const c of industries.choices) {
+    if (matchKey(c.label) === key || matchKey(c.industry) === key) {
+      const m = c.industry !== text ? mapIndustry(industries, c.industry) : null;
+      if (m) return m;
+    }
+  }
+  return best ? (best as { match: IndustryMatch }).match : null;
+}
+
+/** Normalised label for comparing printed group names: no spaces, no parenthetical, no trailing 等. */
+function labelKey(s: string): string {
+  return matchKey(s).replace(/[（(][^）)]*[）)]/g, '');
+}
+
+/** Whether a definition row's printed group (「製造業・建設業等」「小売業（飲食店を含む）」) names `names`. */
+export function sameGroup(rowGroup: string, ...names: string[]): boolean {
+  const a = labelKey(rowGroup);
+  const head = (s: string) => s.split(/[・、]/)[0].replace(/(その他|等)$/, '');
+  return names.some((n) => {
+    const b = labelKey(n);
+    if (!a || !b) return false;
+    return a === b || a.includes(b) || b.includes(a) || head(a) === head(b);
+  });
+}
+
+/** The row naming the first of `names` that any row names (exact label first, then {@link sameGroup}). */
+export function findRow<R extends { industryGroup: string }>(rows: R[] | undefined, ...names: string[]): R | undefined {
+  for (const n of names) {
+    const exact = rows?.find((r) => labelKey(r.industryGroup) === labelKey(n));
+    if (exact) return exact;
+  }
+  for (const n of names) {
+    const fuzzy = rows?.find((r) => sameGroup(r.industryGroup, n));
+    if (fuzzy) return fuzzy;
+  }
+  return undefined;
+}
+
+/** The definition record of `term` under the 中小企業基本法 (else the first of that term). */
+export function findDefinition(kb: KnowledgeBase, term: string): Definition | undefined {
+  const defs = kb.definitions.filter((d) => d.term === term && d.rows?.length);
+  return defs.find((d) => (d.law ?? d.name).includes(BASIS_LAW)) ?? defs[0];
+}
+
+function cite(d: Definition): string {
+  return `${d.source.file} L${d.source.lines[0]}${d.source.lines[1] !== d.source.lines[0] ? `-${d.source.lines[1]}` : ''}`;
+}
+
+/** within / over / unknown for a headcount against a limit (人). */
+function compareHeads(h: Headcount | null | undefined, limit: number): boolean | null {
+  const { min, max } = headcountBounds(h);
+  if (max !== null && max <= limit) return true;
+  if (min !== null && min > limit) return false;
+  return null;
+}
+
+interface Limits {
+  employeesMax: number;
+  capitalYen: number | null;
+  capitalText: string | null;
+  text: string;
+}
+
+function judgeSme(limits: Limits, input: ClassifyInput): { sme: boolean | null; why: string[] } {
+  const why: string[] = [];
+  const byHeads = compareHeads(input.employees, limits.employeesMax);
+  if (input.employees !== null && input.employees !== undefined) {
+    why.push(`従業員${formatHeadcount(input.employees)}は${limits.employeesMax}人以下の基準${byHeads === true ? '内' : byHeads === false ? 'を超えます' : 'をまたぎます'}`);
+  }
+  let byCapital: boolean | null = null;
+  if (typeof input.capital === 'number' && limits.capitalYen !== null) {
+    byCapital = input.capital <= limits.capitalYen;
+    why.push(`資本金${formatYen(input.capital)}は${limits.capitalText ?? formatYen(limits.capitalYen)}以下の基準${byCapital ? '内' : 'を超えます'}`);
+  } else if (input.capital === null || input.capital === undefined) {
+    if (byHeads !== true) why.push('資本金は不明（個人事業など）なので従業員の基準だけで判定します');
+  }
+  // 「又は」: either criterion within the limit is enough; an unknown capital (個人事業) leaves employees alone
+  const sme = byHeads === true || byCapital === true ? true : byHeads === false ? false : null;
+  return { sme, why };
+}
+
+/**
+ * Classifies a business under the 中小企業基本法.
+ * Rule (001 L3160): 中小企業者 = 従業員 ≤ employeesMax 又は 資本金 ≤ capitalMax of its group's row;
+ * (001 L3198): 小規模企業者 = 従業員 ≤ the row of its 小規模企業者 class (製造業・建設業等 20人, 商業・サービス業 5人).
+ * When the industry is unknown, every group is tried and a result is given only where all agree.
+ * A 政令特例 of another law (団体法 …) for the named industry is reported in `reasons`; it changes the
+ * result only if the 基本法 definition itself lists it in `specialCases`.
+ * Never throws; missing data gives `null` with a reason.
+ */
+export function classify(kb: KnowledgeBase, input: ClassifyInput): Classification {
+  const smeDef = findDefinition(kb, 'sme');
+  const smallDef = findDefinition(kb, 'smallEnterprise');
+  const basis = smeDef?.law && smeDef.law.includes(BASIS_LAW) ? BASIS_LAW : BASIS_LAW;
+  const reasons: string[] = [];
+  if (!smeDef) {
+    return { sme: null, smallEnterprise: null, industryGroup: null, basis, reasons: ['中小企業者の定義データ（knowledge/definitions.yaml）がありません'] };
+  }
+  const match = mapIndustry(kb.industries, input.industry);
+  if (input.industry && match) {
+    reasons.push(`業種「${input.industry}」は${BASIS_LAW}の区分「${match.label}」にあたります（キーワード「${match.keyword}」、knowledge/industries.yaml）`);
+  } else if (input.industry) {
+    reasons.push(`業種「${input.industry}」の区分がわからないため、すべての区分で判定しました`);
+  }
+  const groups = match ? kb.industries.groups.filter((g) => g.group === match.group) : kb.industries.groups;
+  const smeResults: (boolean | null)[] = [];
+  const smallResults: (boolean | null)[] = [];
+  for (const g of groups) {
+    const row = findRow(smeDef.rows, g.group, g.label);
+    if (!row) {
+      smeResults.push(null);
+      continue;
+    }
+    let limits: Limits = { employeesMax: row.employeesMax, capitalYen: row.capitalMax?.yen ?? null, capitalText: row.capitalMax?.text ?? null, text: row.text };
+    const own = match?.special ? smeDef.specialCases?.find((s) => sameIndustry(s.industry, match)) : undefined;
+    if (own) {
+      limits = { employeesMax: own.employeesMax, capitalYen: own.capitalMax?.yen ?? null, capitalText: own.capitalMax?.text ?? null, text: own.text };
+      reasons.push(`${own.industry}は政令特例により ${own.text}（${cite(smeDef)}）`);
+    }
+    const { sme, why } = judgeSme(limits, input);
+    smeResults.push(sme);
+    if (match) {
+      reasons.push(`区分「${row.industryGroup}」の中小企業者は ${limits.text}（${cite(smeDef)}）`);
+      reasons.push(...why);
+    }
+    const smallRow = findRow(smallDef?.rows, g.group, g.smallEnterpriseClass);
+    if (smallRow && smallDef) {
+      const small = sme === false ? false : compareHeads(input.employees, smallRow.employeesMax);
+      smallResults.push(small);
+      if (match) {
+        reasons.push(`小規模企業者は「${smallRow.industryGroup}」で ${smallRow.text}（${cite(smallDef)}）→ ${small === true ? '該当' : small === false ? '非該当' : '従業員数が不明のため判定できません'}`);
+      }
+    } else smallResults.push(null);
+  }
+  const agree = (xs: (boolean | null)[]) => (xs.length && xs.every((x) => x === xs[0]) ? xs[0] : null);
+  const sme = agree(smeResults);
+  const smallEnterprise = sme === false ? false : agree(smallResults);
+  if (match) {
+    reasons.push(sme === true ? '→ 中小企業者に該当します（「又は」なので従業員・資本金のどちらか一方が基準内なら足ります）' : sme === false ? '→ 中小企業者に該当しません' : '→ 中小企業者かどうかは、従業員数か資本金がわかれば判定できます');
+    reasons.push(...specialNotes(kb, match, input, smeDef));
+  } else if (!input.industry || !match) {
+    reasons.push(sme === true ? '→ どの業種区分でも中小企業者に該当します' : sme === false ? '→ どの業種区分でも中小企業者に該当しません' : '→ 業種がわかれば判定できます');
+  }
+  return { sme, smallEnterprise, industryGroup: match?.group ?? null, basis, reasons };
+}
+
+function sameIndustry(name: string, match: IndustryMatch): boolean {
+  const a = labelKey(name).replace(/業$/, '');
+  const b = labelKey(match.special ?? '').replace(/業$/, '');
+  return (a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a))) || a.includes(matchKey(match.keyword));
+}
+
+/** 政令特例 of other laws (団体法, 小規模企業共済法 …) for the matched special industry, as reasons. */
+function specialNotes(kb: KnowledgeBase, match: IndustryMatch, input: ClassifyInput, basisDef: Definition): string[] {
+  if (!match.special) return [];
+  const out: string[] = [];
+  for (const d of kb.definitions) {
+    if (d === basisDef || !d.specialCases) continue;
+    for (const s of d.specialCases) {
+      if (!sameIndustry(s.industry, match)) continue;
+      const law = d.law ?? d.name;
+      const heads = compareHeads(input.employees, s.employeesMax);
+      const cap = typeof input.capital === 'number' && s.capitalMax?.yen !== undefined ? input.capital <= s.capitalMax.yen : null;
+      const within = heads === true || cap === true;
+      out.push(`参考: ${law}では政令特例により「${s.industry}」は ${s.text}${d.term === 'smallEnterprise' ? '（小規模企業者）' : ''}${within ? ' — この基準なら該当します' : ''}（${cite(d)}）。${BASIS_LAW}の判定には影響しません`);
+    }
+  }
+  return out;
+}

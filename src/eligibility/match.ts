@@ -1,0 +1,229 @@
+/**
+ * Programme matching: which programmes fit a business profile, and why. Each structured
+ * `eligibility` field of a Program (schema.ts) is a filter; a field absent from the record, or a
+ * profile value still unknown, filters nothing. Only `status: current` programmes are suggested.
+ * Ranking: purpose fit first (the dialogue's purpose against `eligibility.purposes`), then how many
+ * conditions were positively confirmed, then an optional relevance boost (e.g. free-text search score).
+ */
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { Program } from '../knowledge/schema.ts';
+import { matchKey } from '../text/normalize.ts';
+import { mapIndustry, type Classification } from './classify.ts';
+import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
+
+/** Outcome of one condition: true = satisfied, false = excludes, null = cannot tell (no filter). */
+export interface CheckResult {
+  field: string;
+  ok: boolean | null;
+  /** Japanese: why it fits, or the condition that excluded it */
+  text: string;
+}
+
+/** A matching programme with the reasons it fits. */
+export interface ProgramMatch {
+  program: Program;
+  score: number;
+  /** conditions confirmed (ok === true), in Japanese */
+  reasons: string[];
+}
+
+/** A close miss: a programme excluded by exactly one condition (its purpose fits or is unknown). */
+export interface ProgramMiss {
+  program: Program;
+  /** the condition that excluded it, in Japanese */
+  excludedBy: string;
+  field: string;
+}
+
+const STAGE_LABEL: Record<string, string> = { 'pre-startup': '創業前', startup: '創業5年未満', established: '創業5年以上' };
+const SIZE_LABEL: Record<string, string> = { sme: '中小企業者', smallEnterprise: '小規模企業者', any: '規模を問わない' };
+
+const stem = (s: string) => matchKey(s).replace(/[（(][^）)]*[）)]/g, '').replace(/(業|店|者|等)+$/, '');
+
+/** Does the user's industry satisfy a programme's `industries` list? */
+function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[]): CheckResult {
+  const field = 'industries';
+  const list = wanted.join('、');
+  if (!p.industry) return { field, ok: null, text: `対象業種: ${list}` };
+  const user = matchKey(p.industry);
+  const userStem = stem(p.industry);
+  if (wanted.some((w) => stem(w) && (user.includes(stem(w)) || (userStem.length > 1 && stem(w).includes(userStem))))) {
+    return { field, ok: true, text: `対象業種（${list}）に該当` };
+  }
+  // the user's industry names a specific choice (「建設会社」→ 建設業) that is not in the list → excluded
+  const choice = kb.industries.choices.find((c) => [c.label, c.industry].some((x) => stem(x).length > 1 && user.includes(stem(x))));
+  if (choice) return { field, ok: false, text: `対象業種が${list}に限られます` };
+  const group = mapIndustry(kb.industries, p.industry)?.group;
+  if (group && !wanted.some((w) => mapIndustry(kb.industries, w)?.group === group)) {
+    return { field, ok: false, text: `対象業種が${list}に限られます` };
+  }
+  return { field, ok: null, text: `対象業種: ${list}（該当するか要確認）` };
+}
+
+/**
+ * Evaluates every eligibility condition of `program` against the profile and its classification.
+ * Purpose is included as field `purposes`.
+ */
+export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification): CheckResult[] {
+  const e = program.eligibility;
+  const out: CheckResult[] = [];
+  if (!e) return out;
+  if (e.size && e.size !== 'any') {
+    const v = e.size === 'sme' ? cls.sme : cls.smallEnterprise;
+    out.push({ field: 'size', ok: v, text: v === false ? `${SIZE_LABEL[e.size]}が対象です（中小企業基本法の判定で非該当）` : `${SIZE_LABEL[e.size]}が対象${v ? 'で、該当します' : ''}` });
+  }
+  if (e.stages?.length) {
+    const labels = e.stages.map((s) => STAGE_LABEL[s]).join('・');
+    const ok = p.stage ? e.stages.includes(p.stage) : null;
+    out.push({ field: 'stages', ok, text: ok === false ? `${labels}の方が対象です` : `${labels}の方が対象${ok ? 'で、該当します' : ''}` });
+  }
+  if (e.applicantTypes?.length) {
+    const types = e.applicantTypes;
+    const list = types.join('・');
+    let ok: boolean | null;
+    if (types.includes('共同体')) ok = p.corporation ? true : null; // a business can join a group
+    else if (!types.some((t) => t === '法人' || t === '個人事業主' || t === '個人')) ok = false; // 組合 only
+    else if (!p.corporation) ok = null;
+    else ok = types.includes(p.corporation) || (p.corporation === '個人事業主' && types.includes('個人'));
+    out.push({ field: 'applicantTypes', ok, text: ok === false ? `対象は${list}です` : `対象: ${list}${types.includes('共同体') ? '（2者以上のグループでの申請）' : ''}` });
+  }
+  if (e.employees?.length) {
+    const { min, max } = headcountBounds(p.employees);
+    const group = mapIndustry(kb.industries, p.industry)?.group;
+    const ranges = e.employees.filter((r) => !r.industryGroups || !group || r.industryGroups.includes(group));
+    const applicable = group ? ranges.filter((r) => r.industryGroups?.includes(group)) : [];
+    const use = applicable.length ? applicable : ranges.filter((r) => !r.industryGroups);
+    const texts = e.employees.map((r) => r.text).join('、');
+    let ok: boolean | null = null;
+    if (min !== null && use.length) {
+      const fits = (r: (typeof use)[number]) => (r.min === undefined || (max ?? Infinity) >= r.min) && (r.max === undefined || min <= r.max);
+      const sure = (r: (typeof use)[number]) => (r.min === undefined || min >= r.min) && (r.max === undefined || (max !== null && max <= r.max));
+      ok = use.some(sure) ? true : use.some(fits) ? null : false;
+    }
+    const heads = p.employees !== null && p.employees !== undefined ? `従業員${formatHeadcount(p.employees)}` : '';
+    out.push({ field: 'employees', ok, text: ok === false ? `従業員数の要件（${texts}）に${heads}は当てはまりません` : `従業員数の要件: ${texts}` });
+  }
+  if (e.industries?.length) out.push(industryCheck(kb, p, e.industries));
+  if (e.industryGroups?.length) {
+    const g = mapIndustry(kb.industries, p.industry)?.group ?? null;
+    const ok = g ? e.industryGroups.includes(g) : null;
+    out.push({ field: 'industryGroups', ok, text: ok === false ? `対象業種が${e.industryGroups.join('・')}に限られます` : `対象業種: ${e.industryGroups.join('・')}` });
+  }
+  if (e.municipalities?.length) {
+    const list = e.municipalities.join('・');
+    const ok = p.municipality ? e.municipalities.some((m) => m === p.municipality || /県内|山口県/.test(m)) : null;
+    out.push({ field: 'municipalities', ok, text: ok === false ? `${list}の事業者が対象です` : `${list}の事業者が対象` });
+  }
+  if (e.capitalMax?.yen !== undefined) {
+    const ok = typeof p.capital === 'number' ? p.capital <= e.capitalMax.yen : null;
+    out.push({ field: 'capital', ok, text: ok === false ? `資本金${e.capitalMax.text}以下が対象です（${formatYen(p.capital as number)}）` : `資本金${e.capitalMax.text}以下` });
+  }
+  if (p.purpose && e.purposes?.length) {
+    const ok = e.purposes.includes(p.purpose);
+    out.push({ field: 'purposes', ok, text: ok ? `目的「${p.purpose}」に合う支援です` : `目的が違います（${e.purposes.join('・')}向け）` });
+  }
+  return out;
+}
+
+/** A programme whose purpose differs still counts as a close miss when the user's own words match it this well (0‥1). */
+export const MISS_BOOST = 0.3;
+
+/** Options of {@link matchPrograms}. */
+export interface MatchOptions {
+  /** extra relevance per programme id (0‥1, e.g. normalised search scores of the user's own words) */
+  boost?: Map<string, number>;
+  /**
+   * groups of people some programmes are for (移住者, 女性 …): `declared` when the user's own words
+   * named the group. A programme naming an undeclared group ranks low and says so; a declared one ranks up.
+   */
+  groups?: { label: string; words: string[]; declared: boolean }[];
+  /** the user's own words: a programme for a named field (「（半導体・蓄電池分野）」) ranks low unless they name it */
+  userWords?: string;
+  /** rank bonus per programme category (0‥1; what a business can use directly ranks first) */
+  categoryWeight?: Record<string, number>;
+}
+
+/** Fields a programme's name restricts it to: 「部材開発推進補助金（半導体・蓄電池分野）」 → [半導体, 蓄電池]. */
+export function programFields(program: Program): string[] {
+  const m = program.name.normalize('NFKC').match(/[(（]([^()（）]+?)分野[)）]/);
+  return m ? m[1].split(/[・、,/]/).map((x) => x.trim()).filter(Boolean) : [];
+}
+
+/** The target groups a programme's name, target or conditions name. */
+export function programGroups(program: Program, groups: NonNullable<MatchOptions['groups']>): NonNullable<MatchOptions['groups']> {
+  const text = matchKey([program.name, program.target ?? '', ...(program.conditions ?? [])].join(' '));
+  return groups.filter((g) => g.words.some((w) => matchKey(w) && text.includes(matchKey(w))));
+}
+
+/**
+ * Filters and ranks the current programmes for a profile.
+ * @returns `matches` best first (no condition failed) and `misses` (exactly one condition other than
+ * the purpose failed; the purpose fits, is unknown, or the user's words match it ≥ {@link MISS_BOOST}),
+ * misses with a fitting purpose first.
+ */
+export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification, opts: MatchOptions = {}): { matches: ProgramMatch[]; misses: ProgramMiss[] } {
+  const matches: ProgramMatch[] = [];
+  const misses: (ProgramMiss & { rank: number })[] = [];
+  for (const program of kb.programs) {
+    if (program.status !== 'current') continue;
+    const checks = checkProgram(kb, program, p, cls);
+    const failed = checks.filter((c) => c.ok === false);
+    const purpose = checks.find((c) => c.field === 'purposes');
+    const boost = opts.boost?.get(program.id) ?? 0;
+    if (failed.length === 0) {
+      const confirmed = checks.filter((c) => c.ok === true && c.field !== 'purposes').length;
+      const purposes = program.eligibility?.purposes?.length ?? 0;
+      let score = 0.5 * confirmed + 4 * boost;
+      if (purpose?.ok) score += 10 + 3 / purposes;
+      else if (p.purpose && !purposes) score -= 2; // silent about purpose: kept, ranked low
+      if (program.parent) score += 0.5; // a named scheme is more actionable than its 事業
+      const reasons = checks.filter((c) => c.ok === true).map((c) => c.text);
+      score += 1.5 * (opts.categoryWeight?.[program.category] ?? 0);
+      const fields = programFields(program);
+      if (fields.length) {
+        const words = matchKey(opts.userWords ?? '');
+        if (fields.some((f) => words.includes(matchKey(f)))) score += 2;
+        else {
+          score -= 4;
+          reasons.push(`${fields.join('・')}分野向け`);
+        }
+      }
+      for (const g of programGroups(program, opts.groups ?? [])) {
+        if (g.declared) {
+          score += 3;
+          reasons.push(`${g.label}向けの支援です`);
+        } else {
+          score -= 8;
+          reasons.push(`${g.label}向け（該当する場合）`);
+        }
+      }
+      matches.push({ program, score, reasons });
+    } else if (failed.length === 1 && failed[0].field !== 'purposes' && (purpose?.ok !== false || boost >= MISS_BOOST)) {
+      misses.push({ program, excludedBy: failed[0].text, field: failed[0].field, rank: (purpose?.ok ? 10 : 0) + 4 * boost });
+    }
+  }
+  matches.sort((a, b) => b.score - a.score || a.program.name.localeCompare(b.program.name, 'ja'));
+  misses.sort((a, b) => b.rank - a.rank || a.program.name.localeCompare(b.program.name, 'ja'));
+  return { matches: uniqueByName(matches), misses: uniqueByName(misses).map(({ rank: _rank, ...m }) => m) };
+}
+
+/** Keeps the first of records printed under the same name in several sources (000 and 001). */
+function uniqueByName<T extends { program: Program }>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = matchKey(x.program.name);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Number of programmes still matching a profile (for choice labels 「製造業（該当12件）」). */
+export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification): number {
+  let n = 0;
+  for (const program of kb.programs) {
+    if (program.status !== 'current') continue;
+    if (!checkProgram(kb, program, p, cls).some((c) => c.ok === false)) n++;
+  }
+  return n;
+}

@@ -1,0 +1,100 @@
+/**
+ * One generation of what the server builds from `knowledge/` and `intents/`: the checked knowledge
+ * base, its search service, the dialogue engine and the operations wording. The {@link Runtime}
+ * swaps whole generations, so a request never mixes the knowledge of one with the index of another.
+ */
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ConversationStore, Engine } from '../core/types.ts';
+import { createEngine } from '../dialogue/engine.ts';
+import { loadDialogueData, type DialogueData } from '../dialogue/data.ts';
+import { loadKnowledge, locate, parseYamlFile, type KnowledgeBase, type KnowledgeProblem } from '../knowledge/load.ts';
+import { createSearchService, type SearchService } from '../search/service.ts';
+import { loadAnswersWording, type AnswersWording } from '../search/wording.ts';
+import { prepareKnowledge } from './prepare.ts';
+import { ReloadError, validateKnowledge } from './runtime.ts';
+import { loadOpsWording, type OpsWording } from './wording.ts';
+
+/** Everything one request needs from the files. */
+export interface Generation {
+  kb: KnowledgeBase;
+  search: SearchService;
+  engine: Engine;
+  ops: OpsWording;
+}
+
+export interface GenerationOptions {
+  knowledgeDir: string;
+  intentsDir: string;
+  /** source documents for the figure checks (skipped when the folder is absent) */
+  seedsDir: string;
+  /** the store every generation's engine uses (conversations outlive generations) */
+  store: ConversationStore;
+  logger: Logger;
+  /**
+   * check and build the index in a worker thread (default true); a function is asked at each build
+   * (the server uses the worker only once it is serving — at startup the thread is free anyway)
+   */
+  worker?: boolean | (() => boolean);
+}
+
+/**
+ * Problems of an intents file error as located problems: a YAML syntax error keeps its line and
+ * column; a schema issue (`a.b.0.c: message`) is located at that path in the file.
+ */
+export function intentsProblems(err: unknown): KnowledgeProblem[] {
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /^(.+?\.ya?ml)(?::| is invalid:)\s*([\s\S]*)$/.exec(message);
+  if (!m) return [];
+  const [, path, rest] = m;
+  const lines = rest.split('\n').filter(Boolean);
+  const at = /at line (\d+), column (\d+)/.exec(rest);
+  if (at || !existsSync(path)) return [{ file: path, line: Number(at?.[1] ?? 1), column: Number(at?.[2] ?? 1), message: lines[0] ?? message }];
+  const { parsed } = parseYamlFile(path);
+  return lines.map((l) => {
+    const i = l.indexOf(': ');
+    const segs: (string | number)[] = i > 0 ? l.slice(0, i).split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [];
+    const text = i >= 0 ? l.slice(i + 2) : l;
+    // an unknown key is located at the key itself
+    const key = /^Unrecognized keys?: "([^"]+)"/.exec(text)?.[1];
+    const { line, column } = locate(parsed, key ? [...segs, key] : segs);
+    return { file: parsed.file, line, column, message: segs.length ? `${segs.join('.')}: ${text}` : text };
+  });
+}
+
+function fromIntents<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    throw new ReloadError(err instanceof Error ? err.message : String(err), intentsProblems(err));
+  }
+}
+
+/**
+ * The build function of the server's {@link Runtime}: intents files first (cheap), then the
+ * knowledge check and index build (in a worker unless `worker: false`), then the services.
+ * @throws ReloadError with located problems when any file is invalid.
+ */
+export function generationBuilder(opts: GenerationOptions): () => Promise<Generation> {
+  return async () => {
+    const answers: AnswersWording = fromIntents(() => loadAnswersWording(opts.intentsDir));
+    const data: DialogueData = fromIntents(() => loadDialogueData(opts.intentsDir));
+    const ops = fromIntents(() => loadOpsWording(opts.intentsDir));
+    let kb: KnowledgeBase | null = null;
+    if (typeof opts.worker === 'function' ? opts.worker() : opts.worker !== false) {
+      try {
+        const prepared = await prepareKnowledge(opts.knowledgeDir, opts.seedsDir, answers.homeRegion);
+        const loaded = loadKnowledge(opts.knowledgeDir).kb;
+        // files edited between the worker's check and this load: check again here
+        if (loaded && loaded.hash === prepared.hash) kb = loaded;
+      } catch (err) {
+        if (err instanceof ReloadError) throw err;
+        opts.logger.warn({ err }, 'knowledge worker failed; checking in the server thread');
+      }
+    }
+    kb ??= validateKnowledge(opts.knowledgeDir, opts.seedsDir).kb;
+    const search = await createSearchService(kb, { wording: answers });
+    const engine = await createEngine({ search, store: opts.store, data, logger: opts.logger });
+    return { kb, search, engine, ops };
+  };
+}

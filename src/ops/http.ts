@@ -1,0 +1,108 @@
+/**
+ * HTTP plumbing for running the server for real: structured request logs with a request id,
+ * the readiness probe, and graceful shutdown.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * pino-http middleware: one JSON line per request with `reqId`; the id is the incoming
+ * `X-Request-Id` when it is a safe token (≤128 of `A-Z a-z 0-9 . _ : -`), else a new UUID, and is
+ * echoed in the `X-Request-Id` response header. `req.log` is a child logger carrying it.
+ * Headers are not logged (they carry tokens and signatures); probe requests are not logged.
+ */
+export function requestLogging(logger: Logger): express.RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customAttributeKeys: { reqId: 'reqId' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // no headers in the log: they carry the admin token and the platforms' signatures
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+/** One readiness check: resolves true when ready. */
+export type ReadinessCheck = () => boolean | Promise<boolean>;
+
+/**
+ * `GET /readyz` → 200 `{status:"ready", checks}` when every check passes (each has 2 s), else 503
+ * `{status:"not ready", checks}`; e.g. checks `{knowledge: true, accepting: true, redis: false}`.
+ * (`GET /healthz`, liveness, is the app's own route.)
+ */
+export function readinessRoute(checks: Record<string, ReadinessCheck>): express.Router {
+  const router = express.Router();
+  router.get('/readyz', async (_req, res) => {
+    const results: Record<string, boolean> = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        results[name] = await Promise.race([
+          Promise.resolve().then(check).catch(() => false),
+          new Promise<boolean>((r) => setTimeout(r, 2000, false).unref()),
+        ]);
+      }),
+    );
+    const ok = Object.values(results).every(Boolean);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+  });
+  return router;
+}
+
+export interface ShutdownOptions {
+  logger: Logger;
+  /** how long in-flight requests may take before connections are closed, ms (default 10000) */
+  timeoutMs?: number;
+  /** called when draining starts (e.g. make /readyz answer 503) */
+  onDrain?: () => void;
+  /** closes the rest (store, logs, watchers) after the server stopped */
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * Stops `server` gracefully: stops accepting connections, closes idle keep-alive connections,
+ * lets in-flight requests finish (up to `timeoutMs`, then closes what is left), runs `cleanup`.
+ * Idempotent: a second call returns the same promise.
+ */
+export function gracefulShutdown(server: Server, opts: ShutdownOptions): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => {
+    if (done) return done;
+    const { logger, timeoutMs = 10_000 } = opts;
+    opts.onDrain?.();
+    logger.info({ timeoutMs }, 'shutting down: finishing in-flight requests');
+    done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn('shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+      }, timeoutMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    }).then(async () => {
+      try {
+        await opts.cleanup?.();
+      } catch (err) {
+        logger.warn({ err }, 'cleanup after shutdown failed');
+      }
+      logger.info('shutdown complete');
+    });
+    return done;
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Wording of the operations features, from intents/ops.yaml (validated with zod): the rate-limit
+ * reply, the notice when the conversation's place could not be kept, and the replies that reject an
+ * answer (for the unanswered log).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalize } from '../text/normalize.ts';
+
+export const OpsWording = z.strictObject({
+  rateLimited: z.string().min(1),
+  storeUnavailable: z.string().min(1),
+  rejections: z.array(z.string().min(1)).min(1),
+});
+export type OpsWording = z.infer<typeof OpsWording>;
+
+/**
+ * Loads and validates `<dir>/ops.yaml`.
+ * @throws Error naming the file and each invalid field when it is missing or invalid.
+ */
+export function loadOpsWording(dir: string): OpsWording {
+  const path = join(dir, 'ops.yaml');
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const res = OpsWording.safeParse(raw);
+  if (!res.success) throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return res.data;
+}
+
+function rejectionKey(text: string): string {
+  return normalize(text).replace(/[\s。、！？!?.,…]+/gu, '');
+}
+
+/**
+ * A matcher for messages that reject the previous answer (「違う」「わからない」…): the whole message,
+ * after normalising and removing spaces and punctuation, equals one of `words`.
+ */
+export function rejectionMatcher(words: string[]): (text: string) => boolean {
+  const set = new Set(words.map(rejectionKey));
+  return (text) => typeof text === 'string' && text.length < 40 && set.has(rejectionKey(text));
+}

@@ -1,0 +1,135 @@
+/**
+ * Cards and answer text for search hits. Every figure shown is copied from the record (its printed
+ * `text`); a term the record does not state is left out, never guessed.
+ */
+import type { Card, CardField } from '../core/types.ts';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { Desk, KnowledgeRecord } from '../knowledge/schema.ts';
+import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
+
+let defaultWording: AnswersWording | null = null;
+function wordingOrDefault(w?: AnswersWording): AnswersWording {
+  if (w) return w;
+  defaultWording ??= loadAnswersWording();
+  return defaultWording;
+}
+
+/** The first sentence of a summary (up to and including the first 「。」). */
+export function oneLine(summary: string): string {
+  const i = summary.indexOf('。');
+  return i >= 0 ? summary.slice(0, i + 1) : summary;
+}
+
+/**
+ * The desk to contact about a record, with a dialable phone: a desk record is its own desk; a
+ * programme's first `desk`; an area's `defaultDesk`. A desk without a phone borrows its parent's.
+ * Returns undefined when the record names no desk.
+ */
+export function contactDesk(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>): { desk: Desk; phone?: string } | undefined {
+  let id: string | undefined;
+  if (rec.kind === 'desk') id = rec.id;
+  else if (rec.kind === 'program') id = rec.desk.find((d) => kb.byId.get(d)?.kind === 'desk');
+  else if (rec.kind === 'area') id = rec.defaultDesk;
+  const desk = id ? kb.byId.get(id) : undefined;
+  if (!desk || desk.kind !== 'desk') return undefined;
+  let phone = desk.phone;
+  const parent = desk.parent ? kb.byId.get(desk.parent) : undefined;
+  if (!phone && parent?.kind === 'desk') phone = parent.phone;
+  return { desk, phone };
+}
+
+function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
+  const L = w.labels;
+  const f: CardField[] = [];
+  const add = (key: string, value: string | undefined, label = L[key] ?? key) => {
+    if (value) f.push({ label, value });
+  };
+  switch (rec.kind) {
+    case 'program': {
+      const t = rec.terms ?? {};
+      add('subsidyRate', t.subsidyRate?.text);
+      add('subsidyCap', t.subsidyCap?.text);
+      add('loanLimit', t.loanLimit?.text);
+      add('loanFrame', t.loanFrame?.text);
+      add('interestRate', t.interestRate?.text);
+      add('term', t.term?.text);
+      for (const o of t.other ?? []) add(o.label, o.text, o.label);
+      add('target', rec.target);
+      break;
+    }
+    case 'desk':
+      add('address', rec.address);
+      break;
+    case 'area':
+      add('localities', rec.localities.map((l) => l.name).join('、'));
+      break;
+    case 'definition':
+      for (const r of rec.rows ?? []) add(r.industryGroup, r.text, r.industryGroup);
+      break;
+    case 'measure':
+      add('level', rec.level);
+      add('period', rec.period);
+      for (const t of rec.targets ?? []) add(t.indicator, t.goal, t.indicator);
+      break;
+  }
+  return f;
+}
+
+/**
+ * The card of one record: title = name; subtitle = category/desk type/level; text = the summary's
+ * first sentence plus, for past or historical records, a note saying so; fields = key terms as printed
+ * (補助率・上限, 利率・限度額・期間, 対象 …); desk name and phone; 「出典: <document>、<年度>」.
+ * @param w wording (default: intents/answers.yaml, loaded once)
+ * @throws Error only when the default wording file is missing or invalid.
+ */
+export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording): Card {
+  const wording = wordingOrDefault(w);
+  const source = kb.sources.find((s) => s.file === rec.source.file);
+  const subtitle =
+    rec.kind === 'program' ? rec.category : rec.kind === 'desk' ? rec.deskType : rec.kind === 'measure' ? rec.level : rec.kind === 'area' ? rec.municipalityType : undefined;
+  const statusNote =
+    rec.status === 'past'
+      ? fill(wording.card.status.past, { fiscalYear: rec.fiscalYear })
+      : rec.status === 'historical'
+        ? fill(wording.card.status.historical, { period: source?.period ?? `${rec.fiscalYear}年度` })
+        : null;
+  const contact = contactDesk(rec, kb);
+  const card: Card = {
+    id: rec.id,
+    kind: rec.kind,
+    title: rec.name,
+    subtitle,
+    text: [oneLine(rec.summary), statusNote].filter(Boolean).join('\n'),
+    fields: keyFields(rec, wording),
+  };
+  if (contact) {
+    card.deskName = contact.desk.name;
+    if (contact.phone) card.phone = contact.phone;
+  }
+  const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
+  if (label) card.sourceLabel = label;
+  return card;
+}
+
+/**
+ * Plain-text form of a card (for terminals and logs):
+ * ```
+ * ■ <title>（<subtitle>）
+ * <text>
+ * ・<label>: <value>
+ * 相談先: <desk>（<phone>）
+ * 出典: <document>、<年度>
+ * ```
+ */
+export function cardText(card: Card, w?: AnswersWording): string {
+  const wording = wordingOrDefault(w);
+  const lines = [`■ ${card.title}${card.subtitle ? `（${card.subtitle}）` : ''}`];
+  if (card.text) lines.push(card.text);
+  for (const f of card.fields) lines.push(`・${f.label}: ${f.value}`);
+  if (card.deskName && card.kind !== 'desk') {
+    const d = fill(card.phone ? wording.card.desk : wording.card.deskNoPhone, { deskName: card.deskName, phone: card.phone });
+    if (d) lines.push(d);
+  } else if (card.phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${card.phone}`);
+  if (card.sourceLabel) lines.push(card.sourceLabel);
+  return lines.join('\n');
+}

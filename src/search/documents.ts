@@ -1,0 +1,56 @@
+/**
+ * What of each record is searchable, grouped by weight: the names (name + aliases), the summary,
+ * and the body (target, conditions, key terms, category, purposes, localities, definitions' rows …).
+ */
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { KnowledgeRecord } from '../knowledge/schema.ts';
+
+/** The raw text of a record's searchable fields (analysed by src/text/analyzer.ts). */
+export interface RecordText {
+  names: string[];
+  summary: string;
+  body: string[];
+}
+
+/**
+ * Searchable text of one record. The parent's name joins the body (a named scheme is found by its
+ * 事業's name too).
+ */
+export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>): RecordText {
+  const body: (string | undefined)[] = [];
+  const parentId = 'parent' in rec ? rec.parent : undefined;
+  if (parentId) body.push(kb.byId.get(parentId)?.name);
+  switch (rec.kind) {
+    case 'program': {
+      body.push(rec.category, rec.target, rec.operator, ...(rec.conditions ?? []));
+      const el = rec.eligibility;
+      if (el) body.push(...(el.purposes ?? []), ...(el.industries ?? []), ...(el.municipalities ?? []), ...(el.applicantTypes ?? []));
+      const t = rec.terms;
+      if (t) {
+        if (t.subsidyRate || t.subsidyCap) body.push('補助率 補助上限');
+        if (t.loanLimit || t.loanFrame || t.interestRate) body.push('融資限度額 利率');
+        for (const o of t.other ?? []) body.push(o.label, o.text);
+      }
+      break;
+    }
+    case 'desk':
+      body.push(rec.deskType, rec.municipality, rec.address, ...(rec.purposes ?? []));
+      if (rec.phone) body.push('電話番号 連絡先');
+      for (const c of rec.covers ?? []) body.push(c.municipality, ...(c.localities ?? []));
+      break;
+    case 'area':
+      for (const l of rec.localities) body.push(l.name, ...(l.aliases ?? []));
+      break;
+    case 'definition':
+      body.push(rec.term, rec.law, rec.body);
+      for (const r of rec.rows ?? []) body.push(r.industryGroup, r.text);
+      for (const s of rec.specialCases ?? []) body.push(s.industry, s.text);
+      for (const row of rec.table ?? []) body.push(...Object.keys(row), ...Object.values(row));
+      break;
+    case 'measure':
+      body.push(rec.level, rec.period, ...(rec.purposes ?? []));
+      for (const t of rec.targets ?? []) body.push(t.indicator, t.baseline, t.goal);
+      break;
+  }
+  return { names: [rec.name, ...rec.aliases], summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
+}

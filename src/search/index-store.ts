@@ -1,0 +1,146 @@
+/**
+ * The lunr index over every record: building it, saving it to `.cache/index-<key>.json` and loading
+ * it back. `<key>` hashes the knowledge files (kb.hash) with {@link INDEX_VERSION}, so an edited
+ * knowledge file or a changed analyser gives a new key and the index is rebuilt.
+ *
+ * Fields (boost): names `name`(10) / `nameBi`(8); `summary`(3) / `summaryBi`(1.5);
+ * `body`(1) / `bodyBi`(0.5); `key`(2): the folded names and aliases whole, matched by the gazetteer.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import lunr from 'lunr';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import { PROJECT_ROOT } from '../knowledge/load.ts';
+import type { Analyzer } from '../text/analyzer.ts';
+import { Gazetteer } from '../text/gazetteer.ts';
+import { recordText } from './documents.ts';
+import { registerPipeline, usePipeline } from './pipeline.ts';
+
+/** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
+export const INDEX_VERSION = 'ja-10';
+
+/** Morphological fields, their bigram twins, and the whole-name key field. */
+export const MORPH_FIELDS = ['name', 'summary', 'body'] as const;
+export const BIGRAM_FIELDS = ['nameBi', 'summaryBi', 'bodyBi'] as const;
+export const KEY_FIELD = 'key';
+
+export const FIELD_BOOST: Record<string, number> = { name: 10, nameBi: 8, summary: 3, summaryBi: 1.5, body: 1, bodyBi: 0.5, key: 2 };
+
+/** Folder of saved indexes: $SEARCH_CACHE_DIR or `<project>/.cache`. */
+export function cacheDir(): string {
+  return process.env.SEARCH_CACHE_DIR ?? join(PROJECT_ROOT, '.cache');
+}
+
+/** The cache key of an index over `kb`: sha256(kb.hash, INDEX_VERSION, field boosts), 16 hex digits. */
+export function indexKey(kb: Pick<KnowledgeBase, 'hash'>): string {
+  return createHash('sha256').update(kb.hash).update('\0').update(INDEX_VERSION).update(JSON.stringify(FIELD_BOOST)).digest('hex').slice(0, 16);
+}
+
+/** Path of the saved index for `kb`. */
+export function indexPath(kb: Pick<KnowledgeBase, 'hash'>): string {
+  return join(cacheDir(), `index-${indexKey(kb)}.json`);
+}
+
+/**
+ * Builds the lunr index over every record of `kb` (ref = record id). Takes ≈ the time to tokenise the
+ * whole catalogue once.
+ */
+export function buildIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
+  const docs = kb.records.map((rec) => {
+    const t = recordText(rec, kb);
+    const names = analyzer.terms(t.names.join('\n'));
+    const summary = analyzer.terms(t.summary);
+    const body = analyzer.terms(t.body.join('\n'));
+    return {
+      id: rec.id,
+      name: names.tokens,
+      nameBi: names.bigrams,
+      summary: summary.tokens,
+      summaryBi: summary.bigrams,
+      body: body.tokens,
+      bodyBi: body.bigrams,
+      key: Gazetteer.keysOf(rec),
+    };
+  });
+  return lunr(function () {
+    usePipeline(this);
+    this.ref('id');
+    for (const [field, boost] of Object.entries(FIELD_BOOST)) this.field(field, { boost });
+    this.metadataWhitelist = [];
+    for (const d of docs) this.add(d);
+  });
+}
+
+/** A saved index file's content. */
+interface SavedIndex {
+  key: string;
+  version: string;
+  kbHash: string;
+  builtAt: string;
+  index: object;
+}
+
+/**
+ * The saved index for `kb`, or null when there is none (or it is unreadable / from other code).
+ * Registers the pipeline first so `lunr.Index.load` resolves it.
+ */
+export function loadSavedIndex(kb: Pick<KnowledgeBase, 'hash'>): lunr.Index | null {
+  registerPipeline();
+  try {
+    const saved = JSON.parse(readFileSync(indexPath(kb), 'utf8')) as SavedIndex;
+    if (saved.key !== indexKey(kb) || saved.version !== INDEX_VERSION) return null;
+    return lunr.Index.load(saved.index);
+  } catch {
+    return null;
+  }
+}
+
+/** How many saved indexes to keep in the cache folder (most recent first). */
+const KEEP = 6;
+
+/**
+ * Writes the index for `kb` atomically (temp file + rename) and prunes old index files beyond the
+ * most recent {@link KEEP}. Returns the path written.
+ * @throws Error when the cache folder cannot be written.
+ */
+export function saveIndex(kb: Pick<KnowledgeBase, 'hash'>, idx: lunr.Index): string {
+  const dir = cacheDir();
+  mkdirSync(dir, { recursive: true });
+  const path = indexPath(kb);
+  const body: SavedIndex = { key: indexKey(kb), version: INDEX_VERSION, kbHash: kb.hash, builtAt: new Date().toISOString(), index: idx.toJSON() };
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(body));
+  renameSync(tmp, path);
+  prune(dir, path);
+  return path;
+}
+
+function prune(dir: string, keep: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => /^index-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const f of files.slice(KEEP)) if (f.path !== keep) unlinkSync(f.path);
+  } catch {
+    // pruning is best effort (another process may prune at the same time)
+  }
+}
+
+/**
+ * The index for `kb`: the saved one when its key matches, else built now and saved (a failed save
+ * is not an error — the built index is still returned). `built` tells which happened.
+ */
+export function loadOrBuildIndex(kb: KnowledgeBase, analyzer: Analyzer): { index: lunr.Index; built: boolean; path: string } {
+  const path = indexPath(kb);
+  const saved = loadSavedIndex(kb);
+  if (saved) return { index: saved, built: false, path };
+  const index = buildIndex(kb, analyzer);
+  try {
+    saveIndex(kb, index);
+  } catch {
+    // read-only checkout: serve from memory
+  }
+  return { index, built: true, path };
+}

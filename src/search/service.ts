@@ -1,0 +1,187 @@
+/**
+ * The search service the dialogue engine, the CLI and the eval use: analyse → query the lunr index
+ * → rank → decide answered/not found → cards and reply text.
+ */
+import type lunr from 'lunr';
+import type { Card } from '../core/types.ts';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
+import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
+import { matchKey } from '../text/normalize.ts';
+import type { Gazetteer } from '../text/gazetteer.ts';
+import { cardText, recordCard } from './answer.ts';
+import { buildIndex, loadOrBuildIndex } from './index-store.ts';
+import { buildClauses, runClauses } from './query.ts';
+import { TermStats, adjustedScore, confidence, type RankContext } from './rank.ts';
+import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
+
+/** One ranked record. `score`: lunr BM25 score × status, kind and local weights (src/search/rank.ts; higher is better, not normalised). */
+export interface SearchHit {
+  record: KnowledgeRecord;
+  score: number;
+}
+
+/** Options of {@link SearchService.search}. */
+export interface SearchOptions {
+  /** how many hits to return (default 5, at most 50) */
+  top?: number;
+  /** record kinds to return (default: every kind except `area`, which serves desk routing) */
+  kinds?: RecordKind[];
+}
+
+/** Why a question was not answered. */
+export type NotAnsweredReason = 'empty' | 'lowConfidence' | 'otherRegion' | 'outOfScope';
+
+/**
+ * The answer to one question. When `answered` is false, `hits` is empty, `reply` routes to the
+ * general desk (intents/answers.yaml `generalDesk`) and `cards` holds that desk's card.
+ */
+export interface SearchResponse {
+  /** the question as given */
+  query: string;
+  /** its normalised form (for the unanswered log) */
+  normalized: string;
+  answered: boolean;
+  hits: SearchHit[];
+  reply: string;
+  cards: Card[];
+  /** confidence of the best hit, 0–1 */
+  confidence: number;
+  reason?: NotAnsweredReason;
+}
+
+/** The search service over one KnowledgeBase. `search` never throws. */
+export interface SearchService {
+  kb: KnowledgeBase;
+  analyzer: Analyzer;
+  gazetteer: Gazetteer;
+  index: lunr.Index;
+  /** whether the index was built at startup (false: loaded from .cache) */
+  indexBuilt: boolean;
+  wording: AnswersWording;
+  /** tokens, bigrams, recognised entities {municipalities, localities, records}, quantities … */
+  analyze(text: string): Analysis;
+  search(text: string, opts?: SearchOptions): SearchResponse;
+}
+
+/** Options of {@link createSearchService}. */
+export interface CreateSearchOptions {
+  wording?: AnswersWording;
+  /** 'auto' (default): load the saved index or build and save it; 'memory': build, never touch .cache */
+  index?: 'auto' | 'memory';
+}
+
+/** A term found in more than this share of the records is not queried (≈ no information, slow). */
+const COMMON_TERM_SHARE = 0.2;
+/** …but a small catalogue keeps terms up to this many records. */
+const MIN_COMMON_DF = 20;
+const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
+const MAX_TOP = 50;
+const QUOTE_MAX = 40;
+
+/**
+ * Creates the search service: loads the shared tokenizer (≈0.6 s the first time), the wording, and
+ * the saved index for `kb` (building and saving it when the knowledge changed).
+ * @throws Error when the kuromoji dictionary or intents/answers.yaml cannot be read.
+ */
+export async function createSearchService(kb: KnowledgeBase, options: CreateSearchOptions = {}): Promise<SearchService> {
+  const wording = options.wording ?? loadAnswersWording();
+  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion });
+  const { index, built } =
+    options.index === 'memory' ? { index: buildIndex(kb, analyzer), built: true } : loadOrBuildIndex(kb, analyzer);
+  const stats = new TermStats(index);
+  const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
+  const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
+  const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
+  const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(matchKey).filter(Boolean) }));
+  const rankContext = (a: Analysis): RankContext => {
+    const kinds = new Set(hints.filter((h) => h.words.some((w) => a.folded.includes(w))).map((h) => h.kind));
+    const localDesks = new Set<string>();
+    for (const m of a.entities.municipalities) {
+      const area = kb.byId.get(m.id);
+      if (area?.kind !== 'area') continue;
+      const named = a.entities.localities.filter((l) => l.areaId === area.id);
+      // a named locality decides the desk; otherwise every desk of the 市町
+      if (named.some((l) => l.desk)) for (const l of named) if (l.desk) localDesks.add(l.desk);
+      else {
+        area.desks.forEach((d) => localDesks.add(d));
+        if (area.defaultDesk) localDesks.add(area.defaultDesk);
+      }
+    }
+    return { kinds, kindBoost: wording.kindHints.boost, localDesks, localBoost: wording.localBoost };
+  };
+
+  const generalDeskCard = (): Card[] => {
+    const desk = kb.byId.get(wording.generalDesk);
+    return desk ? [recordCard(desk, kb, wording)] : [];
+  };
+
+  const notAnswered = (query: string, normalized: string, reason: NotAnsweredReason, conf: number, regions: string[] = []): SearchResponse => {
+    const desk = kb.byId.get(wording.generalDesk);
+    const deskName = desk?.name ?? wording.generalDeskName;
+    const phone = desk?.kind === 'desk' ? desk.phone : undefined;
+    const quoted = quote(normalized);
+    let reply: string;
+    if (reason === 'empty') reply = wording.reply.empty;
+    else if (reason === 'outOfScope') {
+      reply = fill(wording.reply.outOfScope, { query: quoted, deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
+    } else if (reason === 'otherRegion') {
+      reply = fill(wording.reply.otherRegion, { regions: regions.join('・'), deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
+    } else reply = fill(wording.reply.notFound, { query: quoted, deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
+    return { query, normalized, answered: false, hits: [], reply, cards: reason === 'empty' ? [] : generalDeskCard(), confidence: conf, reason };
+  };
+
+  const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
+    const query = typeof text === 'string' ? text : '';
+    const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
+    const kinds = new Set(opts.kinds?.length ? opts.kinds : DEFAULT_KINDS);
+    const a = analyzer.analyze(query);
+    const clauses = buildClauses(a, analyzer.gazetteer.heads(a.entities.records, a.folded), informative);
+    if (clauses.length === 0) return notAnswered(query, a.normalized, 'empty', 0);
+    if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
+    if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
+    const ranked: { result: lunr.Index.Result; hit: SearchHit }[] = [];
+    const ctx = rankContext(a);
+    for (const result of runClauses(index, clauses)) {
+      const record = kb.byId.get(result.ref);
+      if (!record || !kinds.has(record.kind)) continue;
+      ranked.push({ result, hit: { record, score: adjustedScore(result.score, record, ctx) } });
+    }
+    ranked.sort((x, y) => y.hit.score - x.hit.score);
+    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained)) : 0;
+    if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
+    const hits = ranked.slice(0, top).map((r) => r.hit);
+    const cards = hits.map((h) => recordCard(h.record, kb, wording));
+    const shown = cards.slice(0, wording.replyCards);
+    const parts = [fill(wording.reply.found, { query: quote(a.normalized) }) ?? '', ...shown.map((c) => cardText(c, wording))];
+    if (ranked.length > shown.length) {
+      const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });
+      if (more && Math.min(ranked.length, top) > shown.length) parts.push(more);
+    }
+    return { query, normalized: a.normalized, answered: true, hits, reply: parts.filter(Boolean).join('\n\n'), cards, confidence: conf };
+  };
+
+  const safeSearch = (text: string, opts?: SearchOptions): SearchResponse => {
+    try {
+      return search(text, opts);
+    } catch {
+      return notAnswered(typeof text === 'string' ? text : '', '', 'lowConfidence', 0);
+    }
+  };
+
+  return {
+    kb,
+    analyzer,
+    gazetteer: analyzer.gazetteer,
+    index,
+    indexBuilt: built,
+    wording,
+    analyze: (text) => analyzer.analyze(text),
+    search: safeSearch,
+  };
+}
+
+function quote(normalized: string): string {
+  const chars = [...normalized];
+  return chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX).join('')}…` : normalized;
+}

@@ -1,0 +1,87 @@
+/**
+ * Reply wording of free-text answers, from intents/answers.yaml (validated with zod). Operators
+ * change wording, the general desk, the threshold and card labels there, not in code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../knowledge/load.ts';
+
+export const AnswersWording = z.strictObject({
+  generalDesk: z.string().min(1),
+  generalDeskName: z.string().min(1),
+  homeRegion: z.string().min(1),
+  replyCards: z.number().int().min(1).max(10),
+  threshold: z.number().min(0).max(1),
+  outOfScope: z.array(z.string().min(1)).default([]),
+  kindHints: z
+    .strictObject({
+      boost: z.number().positive(),
+      program: z.array(z.string().min(1)).default([]),
+      desk: z.array(z.string().min(1)).default([]),
+      definition: z.array(z.string().min(1)).default([]),
+      measure: z.array(z.string().min(1)).default([]),
+    })
+    .default({ boost: 1, program: [], desk: [], definition: [], measure: [] }),
+  localBoost: z.number().positive().default(1),
+  reply: z.strictObject({
+    found: z.string().min(1),
+    notFound: z.string().min(1),
+    notFoundNoPhone: z.string().min(1),
+    outOfScope: z.string().min(1),
+    otherRegion: z.string().min(1),
+    empty: z.string().min(1),
+    more: z.string().min(1),
+  }),
+  card: z.strictObject({
+    desk: z.string().min(1),
+    deskNoPhone: z.string().min(1),
+    source: z.string().min(1),
+    status: z.strictObject({ past: z.string().min(1), historical: z.string().min(1) }),
+  }),
+  labels: z.record(z.string(), z.string().min(1)),
+});
+export type AnswersWording = z.infer<typeof AnswersWording>;
+
+/** Folder of the intents files: $INTENTS_DIR or `<project>/intents`. */
+export function intentsDir(): string {
+  return process.env.INTENTS_DIR ?? join(PROJECT_ROOT, 'intents');
+}
+
+/**
+ * Loads and validates `answers.yaml`.
+ * @param dir intents folder (default {@link intentsDir})
+ * @throws Error naming the file and each invalid field when the file is missing or invalid.
+ */
+export function loadAnswersWording(dir = intentsDir()): AnswersWording {
+  const path = join(dir, 'answers.yaml');
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const res = AnswersWording.safeParse(raw);
+  if (!res.success) {
+    throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return res.data;
+}
+
+/**
+ * Fills `{name}` placeholders from `vars`. Returns null when a placeholder has no value (undefined,
+ * null or empty string), so a line about a missing fact is dropped instead of printed half empty.
+ */
+export function fill(template: string, vars: Record<string, string | number | undefined | null>): string | null {
+  let missing = false;
+  const out = template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = vars[k];
+    if (v === undefined || v === null || v === '') {
+      missing = true;
+      return '';
+    }
+    return String(v);
+  });
+  return missing ? null : out;
+}

@@ -1,0 +1,172 @@
+/**
+ * Gazetteer: the known names of the catalogue, recognised in text before tokenising (IPADIC splits
+ * 周南市 into 周/南市 and 補助金 into 補助/金). Built from the KnowledgeBase:
+ *  - 市町 (area records: name and aliases) and their localities (name and aliases);
+ *  - programme, desk, definition and measure names and aliases.
+ * Matching is greedy, longest first, left to right, on {@link matchKey} forms.
+ */
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
+import { matchKey } from './normalize.ts';
+
+/** A recognised 市町. */
+export interface MunicipalityEntity {
+  /** area record id */
+  id: string;
+  name: string;
+  /** the text as matched (folded form) */
+  matched: string;
+}
+
+/** A recognised locality inside a 市町 (e.g. 小郡 in 山口市), with the desk that serves it if stated. */
+export interface LocalityEntity {
+  areaId: string;
+  municipality: string;
+  name: string;
+  desk?: string;
+  matched: string;
+}
+
+/** A recognised programme/desk/definition/measure name or alias. */
+export interface RecordEntity {
+  id: string;
+  kind: RecordKind;
+  name: string;
+  matched: string;
+  /** position just after the match in the folded text */
+  end: number;
+}
+
+/** Everything recognised in one text. Lists keep first-occurrence order without duplicates. */
+export interface Entities {
+  municipalities: MunicipalityEntity[];
+  localities: LocalityEntity[];
+  records: RecordEntity[];
+}
+
+type Entry =
+  | { type: 'municipality'; key: string; area: { id: string; name: string } }
+  | { type: 'locality'; key: string; area: { id: string; name: string }; name: string; desk?: string }
+  | { type: 'record'; key: string; rec: KnowledgeRecord };
+
+/** Minimum length (in characters, folded) of a name to be recognised as a substring. */
+const MIN_KEY = 2;
+
+/**
+ * Recognises known names in text. Construction is O(names); {@link recognise} is
+ * O(text length × names sharing a first character).
+ */
+export class Gazetteer {
+  private readonly byFirst = new Map<string, Entry[]>();
+  /** folded key → ids of the records that carry it as name or alias */
+  readonly recordKeys = new Map<string, Set<string>>();
+  /** record id → parent id (programmes, desks, measures) */
+  private readonly parents = new Map<string, string>();
+
+  constructor(kb: Pick<KnowledgeBase, 'records' | 'areas'>) {
+    for (const area of kb.areas) {
+      const a = { id: area.id, name: area.name };
+      for (const n of [area.name, ...area.aliases]) this.add({ type: 'municipality', key: matchKey(n), area: a });
+      for (const loc of area.localities) {
+        for (const n of [loc.name, ...(loc.aliases ?? [])]) {
+          this.add({ type: 'locality', key: matchKey(n), area: a, name: loc.name, desk: loc.desk });
+        }
+      }
+    }
+    for (const rec of kb.records) {
+      if ('parent' in rec && rec.parent) this.parents.set(rec.id, rec.parent);
+      if (rec.kind === 'area') continue;
+      for (const n of [rec.name, ...rec.aliases]) {
+        const key = matchKey(n);
+        if (this.add({ type: 'record', key, rec })) {
+          let ids = this.recordKeys.get(key);
+          if (!ids) this.recordKeys.set(key, (ids = new Set()));
+          ids.add(rec.id);
+        }
+      }
+    }
+    for (const list of this.byFirst.values()) list.sort((x, y) => y.key.length - x.key.length);
+  }
+
+  private add(e: Entry): boolean {
+    if ([...e.key].length < MIN_KEY) return false;
+    const first = e.key[0];
+    let list = this.byFirst.get(first);
+    if (!list) this.byFirst.set(first, (list = []));
+    list.push(e);
+    return true;
+  }
+
+  /** The record-name keys of one record (folded name and aliases), for the index's name-key field. */
+  static keysOf(rec: KnowledgeRecord): string[] {
+    return [...new Set([rec.name, ...rec.aliases].map(matchKey).filter((k) => [...k].length >= MIN_KEY))];
+  }
+
+  /**
+   * Known names in `folded` (a {@link matchKey} string). At each position the longest name wins and
+   * the scan continues after it; every entry sharing that longest key is reported (one key may name
+   * several records). A 市町 name directly followed by 県 is not a 市町 (「山口県」 ≠ 山口市).
+   */
+  recognise(folded: string): Entities {
+    const out: Entities = { municipalities: [], localities: [], records: [] };
+    const seen = new Set<string>();
+    let i = 0;
+    while (i < folded.length) {
+      const list = this.byFirst.get(folded[i]);
+      let len = 0;
+      if (list) {
+        for (const e of list) {
+          if (len && e.key.length < len) break;
+          if (!folded.startsWith(e.key, i)) continue;
+          if (e.type === 'municipality' && folded[i + e.key.length] === '県') continue;
+          len = e.key.length;
+          this.emit(e, out, seen, i + len);
+        }
+      }
+      i += len || 1;
+    }
+    return out;
+  }
+
+  /**
+   * The recognised records the question is about: without those that are an ancestor (parent,
+   * grandparent …) of another recognised record (a 事業 named with one of its schemes → the scheme),
+   * and without a name that modifies a later one (「AのB」 with both known → B).
+   * @param folded the text the records were recognised in
+   */
+  heads(records: RecordEntity[], folded: string): RecordEntity[] {
+    const lastEnd = Math.max(...records.map((r) => r.end));
+    const modifiers = new Set(records.filter((r) => r.end < lastEnd && folded[r.end] === 'の').map((r) => r.id));
+    return this.mostSpecific(records).filter((r) => !modifiers.has(r.id));
+  }
+
+  /**
+   * The recognised records without those that are an ancestor (parent, grandparent …) of another
+   * recognised record: when a question names both a 事業 and one of its schemes, the scheme is meant.
+   */
+  mostSpecific(records: RecordEntity[]): RecordEntity[] {
+    const ancestors = new Set<string>();
+    for (const r of records) {
+      const seen = new Set<string>([r.id]);
+      for (let p = this.parents.get(r.id); p && !seen.has(p); p = this.parents.get(p)) {
+        seen.add(p);
+        ancestors.add(p);
+      }
+    }
+    return records.filter((r) => !ancestors.has(r.id));
+  }
+
+  private emit(e: Entry, out: Entities, seen: Set<string>, end: number): void {
+    const tag = `${e.type}:${e.type === 'record' ? e.rec.id : e.type === 'locality' ? `${e.area.id}/${e.name}` : e.area.id}`;
+    if (seen.has(tag)) return;
+    seen.add(tag);
+    if (e.type === 'municipality') out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key });
+    else if (e.type === 'locality') {
+      out.localities.push({ areaId: e.area.id, municipality: e.area.name, name: e.name, desk: e.desk, matched: e.key });
+      if (!seen.has(`municipality:${e.area.id}`)) {
+        seen.add(`municipality:${e.area.id}`);
+        out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key });
+      }
+    } else out.records.push({ id: e.rec.id, kind: e.rec.kind, name: e.rec.name, matched: e.key, end });
+  }
+}

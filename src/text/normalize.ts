@@ -1,0 +1,106 @@
+/**
+ * Text normalisation shared by indexing and queries.
+ *
+ * - {@link normalize}: the display-safe canonical form (NFKC, 〜 unified, spaces inside Japanese runs
+ *   removed, ASCII lower-cased, control characters dropped). kuromoji tokenises this form.
+ * - {@link fold}: the matching form of a normalised string — katakana folded to hiragana, 長音 variants
+ *   unified and the 長音 ending a katakana run dropped (コンピューター = コンピュータ), 四つ仮名 merged (づ→ず, ぢ→じ).
+ *   Index terms, bigrams and gazetteer keys are all folded, so 「ｲﾝｽﾀ」「インスタ」「いんすた」 meet.
+ * - {@link findQuantities}: numbers with units (「５千万円」「3億」「２０人」) → values, via numbers.ts.
+ *
+ * Source of the defects handled: ../shared/seeds/README.md "Known defects of the text".
+ */
+import { parseCompoundNumber } from './numbers.ts';
+
+/** A Japanese character: kana, CJK ideograph, 々〆ヵヶ, the 長音 mark. */
+const JA = '\\u3005-\\u3007\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u30fc';
+const JA_CLASS = `[${JA}]`;
+const SPACE_BETWEEN_JA = new RegExp(`(?<=${JA_CLASS})\\s+(?=${JA_CLASS})`, 'g');
+const SPACE_JA_LEFT = new RegExp(`(?<=${JA_CLASS})\\s+(?=[a-z0-9])`, 'g');
+const SPACE_JA_RIGHT = new RegExp(`(?<=[a-z0-9])\\s+(?=${JA_CLASS})`, 'g');
+/** `I o T` → `IoT`: single ASCII letters/digits separated by single spaces. */
+const SPACED_ASCII = /(?<![a-z0-9])([a-z0-9])(?: (?=[a-z0-9](?![a-z0-9])))/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g;
+const WAVE = /[~\u301c\uff5e\u223c\u3030]/g;
+const DASH_AFTER_KANA = /(?<=[\u3041-\u30fa])[-\u2010-\u2015\u2212\uff0d\uff70]/g;
+
+/**
+ * Canonical form of any input: NFKC; control and zero-width characters removed; 〜/～/~ → 〜;
+ * a dash after kana → ー; ASCII lower-cased; white space removed inside Japanese runs and between
+ * Japanese and ASCII (`中 小 企 業` → `中小企業`, `ＥＣ 送料` → `ec送料`), spaced-out ASCII joined
+ * (`I o T` → `iot`); other runs of white space collapsed to one space; trimmed.
+ * Never throws; `''` for empty or non-string input.
+ */
+export function normalize(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) return '';
+  let s = text.normalize('NFKC').replace(CONTROL, '').replace(WAVE, '〜').replace(DASH_AFTER_KANA, 'ー');
+  s = s.toLowerCase().replace(/\s+/g, ' ');
+  s = s.replace(SPACE_BETWEEN_JA, '');
+  // join spaced-out ASCII before deciding about the Japanese/ASCII boundary (`d x 対応` → `dx対応`)
+  s = s.replace(SPACED_ASCII, '$1');
+  s = s.replace(SPACE_JA_LEFT, '').replace(SPACE_JA_RIGHT, '');
+  return s.trim();
+}
+
+const KATA_START = 0x30a1;
+const KATA_END = 0x30f6;
+const YOTSUGANA: Record<string, string> = { づ: 'ず', ぢ: 'じ' };
+
+/**
+ * Matching form of a {@link normalize}d string: katakana → hiragana (ヴ→ゔ, ヵ→か, ヶ→け),
+ * 長音 at the end of a katakana run dropped, づ→ず, ぢ→じ. Length may shrink; other characters are kept.
+ */
+export function fold(normalized: string): string {
+  let out = '';
+  const s = normalized.replace(/(?<=[\u30a1-\u30fa])ー+(?![\u30a1-\u30fa])/g, '');
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    let h = c >= KATA_START && c <= KATA_END ? String.fromCodePoint(c - 0x60) : ch;
+    if (h === 'ゕ') h = 'か';
+    else if (h === 'ゖ') h = 'け';
+    out += YOTSUGANA[h] ?? h;
+  }
+  return out;
+}
+
+/** {@link fold} of {@link normalize}: the form terms are compared in. */
+export function matchKey(text: string): string {
+  return fold(normalize(text));
+}
+
+/** A quantity found in text. `value` is in the unit named by `unit` (円, 人, %, 年). */
+export interface Quantity {
+  /** the text as it appears in the normalised input, e.g. 「5千万円」 */
+  text: string;
+  value: number;
+  unit: '円' | '人' | '%' | '年';
+}
+
+const NUM = '\\d+(?:\\.\\d+)?(?:千万|百万|十万|兆|億|万|千|百)?';
+const QUANTITY = new RegExp(`((?:${NUM})+)(円|人|名|%|％|パーセント|年|(?<=[万億兆]))`, 'g');
+
+/**
+ * Quantities with units in `text` (normalised first): 「５千万円」→ {value: 50000000, unit:'円'},
+ * 「3億」→ {value: 300000000, unit:'円'} (a bare 万/億/兆 amount is read as money),
+ * 「２０人」「20名」→ {value: 20, unit:'人'}, 「1.5%」→ {value: 1.5, unit:'%'}, 「5年」→ {value: 5, unit:'年'}.
+ * Thousands separators are accepted (「2,000千円」). Returns [] when none.
+ */
+export function findQuantities(text: string): Quantity[] {
+  const s = normalize(text).replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+  const out: Quantity[] = [];
+  for (const m of s.matchAll(QUANTITY)) {
+    const value = parseCompoundNumber(m[1]);
+    if (value === null) continue;
+    const u = m[2];
+    const unit: Quantity['unit'] = u === '人' || u === '名' ? '人' : u === '%' || u === '％' || u === 'パーセント' ? '%' : u === '年' ? '年' : '円';
+    out.push({ text: m[0], value, unit });
+  }
+  return out;
+}
+
+/** True when `ch` (one character) is Japanese (kana, kanji, 々, ー). */
+export function isJapaneseChar(ch: string): boolean {
+  return JA_ONE.test(ch);
+}
+const JA_ONE = new RegExp(`^${JA_CLASS}$`);

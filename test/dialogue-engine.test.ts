@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { TurnResult } from '../src/core/types.ts';
+import { engineFor, fixtureKb, talk, turnText } from './helpers/engine-fixture.ts';
+
+const kb = fixtureKb();
+const counts = (t: TurnResult) => t.choices.map((c) => c.match(/（該当(\d+)件）$/)).filter(Boolean).map((m) => Number(m![1]));
+
+describe('guided dialogue', () => {
+  it('asks each slot with counted choices and ends with class, programmes and desks', async () => {
+    const { engine } = await engineFor(kb);
+    const turns = await talk(engine, 'u1', '診断', '事業承継', '飲食店', '4人', '個人でやってます', '山口市', '阿知須', 'それ以降');
+    expect(turns.map((t) => t.awaiting)).toEqual(['purpose', 'industry', 'employees', 'corporation', 'municipality', 'area', 'stage', null]);
+    // every question labels its buttons 「…（該当N件）」, and a purpose narrows the count
+    expect(counts(turns[0]).length).toBeGreaterThan(5);
+    expect(new Set(counts(turns[0])).size).toBeGreaterThan(1);
+    const chosen = Number(turns[0].choices.find((c) => c.startsWith('事業承継'))!.match(/(\d+)件/)![1]);
+    for (const n of counts(turns[1])) expect(n).toBeLessThanOrEqual(chosen);
+    const result = turnText(turns[7]);
+    expect(result).toMatch(/中小企業者・小規模企業者にあたります/);
+    const names = turns[7].suggestions.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['事業承継・引継ぎ支援センター事業', '山口県央商工会', '山口県事業承継・引継ぎ支援センター']));
+    expect(names).not.toContain('経営者保証免除促進資金'); // 法人のみ
+    expect(result).toMatch(/合う理由/);
+  });
+
+  it('capital is asked only when it can change the result, and the area only for a 市町 with several desks', async () => {
+    const { engine } = await engineFor(kb);
+    const a = await talk(engine, 'u2', '診断', '設備投資', '製造業', '301人以上', '法人');
+    expect(a[4].awaiting).toBe('capital');
+    const b = await talk(engine, 'u2', '3億', '美祢市');
+    expect(b[0].awaiting).toBe('municipality');
+    expect(b[1].awaiting).toBe('stage'); // 美祢市 has one 商工会: no area question
+    const { engine: e2 } = await engineFor(kb);
+    const c = await talk(e2, 'u3', '診断', '設備投資', '製造業', '25人', '法人');
+    expect(c[4].awaiting).toBe('municipality');
+  });
+
+  it('re-prompts an invalid answer saying what is expected', async () => {
+    const { engine } = await engineFor(kb);
+    const [, , , bad] = await talk(engine, 'u4', '診断', '事業承継', '飲食店', 'たくさん');
+    expect(bad.awaiting).toBe('employees');
+    expect(turnText(bad)).toMatch(/読み取れませんでした.*25人/);
+  });
+
+  it('「わからない」 leaves the slot open; 「戻る」 re-asks the previous question; 「最初から」 restarts', async () => {
+    const { engine } = await engineFor(kb);
+    const t = await talk(engine, 'u5', '診断', 'わからない', '飲食店', '戻る', '戻る', '戻る');
+    expect(t[1].awaiting).toBe('industry');
+    expect(turnText(t[1])).toMatch(/わからないままで進めます/);
+    expect(t[3].awaiting).toBe('industry');
+    expect(t[4].awaiting).toBe('purpose');
+    expect(turnText(t[5])).toMatch(/最初の質問/);
+    const r = await talk(engine, 'u5', '創業', '最初から');
+    expect(r[1].awaiting).toBe('purpose');
+    expect(turnText(r[1])).toMatch(/最初からやり直します/);
+  });
+
+  it('an earlier answer can be changed mid-dialogue and after the result', async () => {
+    const { engine } = await engineFor(kb);
+    const t = await talk(engine, 'u6', '診断', '事業承継', '飲食店', '4人', 'やっぱり従業員は30人');
+    expect(turnText(t[4])).toMatch(/従業員数を「30人」に変更しました/);
+    expect(t[4].awaiting).toBe('corporation');
+    const done = await talk(engine, 'u6', '法人', '美祢市', 'それ以降');
+    expect(done[2].awaiting).toBeNull();
+    expect(turnText(done[2])).toMatch(/従業員数: 30人/);
+    const change = await engine.handle('u6', { type: 'text', text: '回答を変更' });
+    expect(change.choices.some((c) => c.startsWith('従業員数'))).toBe(true);
+    const ask = await engine.handle('u6', { type: 'choice', value: 'change:employees' });
+    expect(ask.awaiting).toBe('employees');
+    const again = await engine.handle('u6', { type: 'text', text: '3人' });
+    expect(again.awaiting).toBeNull();
+    expect(turnText(again)).toMatch(/従業員数: 3人/);
+  });
+
+  it('pressing a button sends its value; a label typed back is the same choice', async () => {
+    const { engine } = await engineFor(kb);
+    const q = await engine.handle('u7', { type: 'choice', value: 'intent:diagnosis' });
+    const label = q.choices.find((c) => c.startsWith('事業承継'))!;
+    const next = await engine.handle('u7', { type: 'text', text: label });
+    expect(next.awaiting).toBe('industry');
+  });
+
+  it('「やめる」 ends the dialogue', async () => {
+    const { engine } = await engineFor(kb);
+    const t = await talk(engine, 'u8', '診断', 'やめる', '飲食店');
+    expect(t[1].awaiting).toBeNull();
+    expect(turnText(t[1])).toMatch(/終了しました/);
+    expect(t[2].awaiting).toBeNull();
+  });
+});
+
+describe('one shot', () => {
+  it('fills every slot the message names and asks only what is missing', async () => {
+    const { engine } = await engineFor(kb);
+    const [first] = await talk(engine, 'o1', '山口市阿知須で飲食店をやっています。従業員は4人で個人経営です。店を息子に継がせたい');
+    expect(turnText(first)).toMatch(/目的: 事業承継.*業種: 飲食店.*従業員数: 4人.*法人・個人: 個人事業主.*所在地（市町）: 山口市.*地域: 阿知須/s);
+    expect(first.awaiting).toBe('stage');
+    const [done] = await talk(engine, 'o1', '開業して20年');
+    expect(done.awaiting).toBeNull();
+    expect(done.suggestions.map((s) => s.name)).toContain('山口県央商工会');
+  });
+  it('a desk question naming a place is answered with the local desk', async () => {
+    const { engine } = await engineFor(kb);
+    const [t] = await talk(engine, 'o2', '周南市須々万で自動車整備業をしてる。相談できる商工会は？');
+    expect(t.suggestions[0]).toMatchObject({ kind: 'desk', name: '都濃商工会' });
+  });
+});
+
+describe('follow-ups on the last result', () => {
+  it('「その補助率は？」「電話番号は？」「詳しく」「対象は？」「対象外は？」', async () => {
+    const { engine } = await engineFor(kb);
+    await talk(engine, 'f1', '診断', '創業', '飲食店', '2人', '個人事業主', '美祢市');
+    const [result] = await talk(engine, 'f1', '創業前');
+    const top = result.suggestions[0];
+    const rec = kb.byId.get(top.id)!;
+    expect(rec.kind).toBe('program');
+    const [rate, phone, detail, target, misses] = await talk(engine, 'f1', 'その補助率は？', '電話番号は？', '詳しく', '対象は？', '対象外は？');
+    const terms = rec.kind === 'program' ? rec.terms : undefined;
+    if (terms?.subsidyRate) expect(turnText(rate)).toContain(terms.subsidyRate.text);
+    else expect(turnText(rate)).toMatch(/記載がありません/);
+    expect(turnText(phone)).toMatch(/\d{2,5}-\d{1,4}-\d{4}/);
+    expect(detail.replies.some((r) => r.type === 'cards')).toBe(true);
+    expect(turnText(target)).toContain(rec.name);
+    expect(turnText(misses)).toMatch(/条件が1つだけ合わなかった|ありません/);
+  });
+  it('「対象外は？」 lists a close miss with its condition', async () => {
+    const { engine } = await engineFor(kb);
+    await talk(engine, 'f2', '診断', '事業承継', '飲食店', '4人', '個人事業主', '美祢市');
+    await talk(engine, 'f2', 'それ以降');
+    const [m] = await talk(engine, 'f2', '対象外は？');
+    expect(turnText(m)).toMatch(/経営者保証免除促進資金 — 対象は法人です/);
+  });
+  it('a follow-up without a previous result is a search, not an error', async () => {
+    const { engine } = await engineFor(kb);
+    const [t] = await talk(engine, 'f3', 'その補助率は？');
+    expect(t.replies.length).toBeGreaterThan(0);
+  });
+});
+
+describe('other intents and the store', () => {
+  it('greets on an empty message, helps, thanks, gives the definition, asks the 市町 for a desk lookup', async () => {
+    const { engine } = await engineFor(kb);
+    const [hello, help, thanks, def, desk, city] = await talk(engine, 'i1', '', '使い方', 'ありがとう', '中小企業の定義', '相談先', '周南市熊毛');
+    expect(hello.choices).toEqual(expect.arrayContaining(['使える支援を診断']));
+    expect(turnText(help)).toMatch(/戻る/);
+    expect(turnText(thanks)).toMatch(/どういたしまして/);
+    expect(turnText(def)).toMatch(/300人以下又は3億円以下/);
+    expect(desk.awaiting).toBe('municipality');
+    expect(city.suggestions[0].name).toBe('熊毛町商工会');
+  });
+  it('turns of one user are serialised: concurrent answers are all kept', async () => {
+    const { engine, store } = await engineFor(kb);
+    await engine.handle('s1', { type: 'text', text: '診断' });
+    await Promise.all([engine.handle('s1', { type: 'text', text: '事業承継' }), engine.handle('s1', { type: 'text', text: '飲食店' })]);
+    const st = await store.get('s1');
+    expect(st?.slots).toMatchObject({ purpose: '事業承継', industry: '飲食店' });
+  });
+  it('state expires after the TTL', async () => {
+    const { MemoryConversationStore } = await import('../src/dialogue/memory-store.ts');
+    let now = 0;
+    const store = new MemoryConversationStore({ ttlSeconds: 10, now: () => now, sweepMs: 0 });
+    await store.update('k', async () => ({ state: { version: 1, mode: 'idle', slots: {}, history: [], awaiting: null, lastResults: [], updatedAt: 0 }, result: null }));
+    expect(await store.get('k')).not.toBeNull();
+    now = 10_001;
+    expect(await store.get('k')).toBeNull();
+    expect(await store.markOnce('m', 5)).toBe(true);
+    expect(await store.markOnce('m', 5)).toBe(false);
+  });
+});
