@@ -27,7 +27,7 @@ function randomText(r: () => number): string {
     const n = 1 + Math.floor(r() * 4);
     return Array.from({ length: n }, () => PIECES[Math.floor(r() * PIECES.length)]).join(r() < 0.5 ? '' : '、');
   }
-  if (kind < 0.9) {
+  if (kind < 0.99) {
     const n = Math.floor(r() * 40);
     return Array.from({ length: n }, () => String.fromCodePoint(r() < 0.5 ? 0x3040 + Math.floor(r() * 0x60) : Math.floor(r() * 0x2ffff))).join('');
   }

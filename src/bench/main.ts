@@ -7,6 +7,7 @@ import type { BenchSection } from './section.ts';
 
 const modules: { name: string; load: () => Promise<{ sections: BenchSection[] }> }[] = [
   { name: 'search', load: () => import('./search.ts') },
+  { name: 'http', load: () => import('./http.ts') },
 ];
 
 for (const m of modules) {

@@ -1,10 +1,11 @@
 /**
- * Runs the real server (`src/server/main.ts`) as a child process on a free loopback port (PORT=0),
+ * Runs the real server (`src/server/main.ts`) as a child process on a free loopback port,
  * for the HTTP bench and the tests that need separate instances, signals and restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/helpers/services.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -25,9 +26,10 @@ export interface ServerProcess {
  * @throws Error with the server's output when it exits or is not ready within `timeoutMs`.
  */
 export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+  const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -51,12 +53,9 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
   const deadline = Date.now() + timeoutMs;
   let done = false;
   void exited.then(() => (done = true));
-  let port = 0;
   for (;;) {
     if (done) throw new Error(`server exited before it was ready:\n${output.slice(-3000)}`);
-    // the server listens on PORT=0 and logs the port it got
-    port ||= Number(logs.find((l) => typeof l.port === 'number' && /listening/.test(String(l.msg)))?.port ?? 0);
-    const ok = port > 0 && (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false));
+    const ok = (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false));
     if (ok) break;
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

@@ -14,7 +14,7 @@ import { matchKey } from '../text/normalize.ts';
 import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
-import { IntentClassifier, type IntentMatch } from './intents.ts';
+import { IntentClassifier, wellFormed, type IntentMatch } from './intents.ts';
 import {
   definitionAnswer,
   deskAnswer,
@@ -30,8 +30,6 @@ import { extractSlots, parseSlot, type SlotAnswer } from './slots.ts';
 
 /** Characters of a message that are read; the rest is ignored (a 10,000-character paste still gets a reply). */
 export const MAX_MESSAGE_CHARS = 2000;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /** Version of {@link ConversationState} this engine writes; older states are discarded. */
 export const STATE_VERSION = 1;
 
@@ -111,7 +109,7 @@ export class DialogueEngine implements Engine {
   private turn(state: ConversationState, incoming: Incoming): TurnResult {
     const raw = incoming && typeof incoming === 'object' ? (incoming.type === 'choice' ? incoming.value : incoming.text) : '';
     // lone surrogates (malformed UTF-16) crash kuromoji: drop them
-    const msg = (typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS).replace(LONE_SURROGATE, '');
+    const msg = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
     const offered = (state.slots as Slots)._choices?.[msg.trim()];
     if (incoming?.type === 'choice' || offered) {
       const r = this.choice(state, offered ?? msg);
@@ -189,7 +187,7 @@ export class DialogueEngine implements Engine {
         const place = msg ? findPlace(this.kb, msg) : null;
         if (place) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
         const focus = state.lastResults[0] ? this.kb.byId.get(state.lastResults[0]) : undefined;
-        if (focus && (focus.kind === 'program' || focus.kind === 'desk') && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
+        if (focus?.kind === 'program' && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
         state.mode = 'idle';
         slots._task = 'desk';
         state.awaiting = 'municipality';

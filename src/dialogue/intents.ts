@@ -15,6 +15,13 @@ export const MAX_INTENT_CHARS = 40;
 const CONTENT_POS = new Set(['名詞', '動詞', '形容詞', '副詞', '感動詞', '連体詞', '接頭詞']);
 const DROP_BASE = new Set(['する', 'ある', 'いる', 'なる', 'れる', 'られる', 'ない', 'ます', 'です', 'こと', 'もの', 'の', 'ん', 'よう', 'さ']);
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` without lone surrogates (malformed UTF-16 makes kuromoji throw). */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '');
+}
+
 /** Content-word base forms of a text (surface form for unknown words), deduplicated. */
 export function contentWords(tokenizer: Tokenizer, text: string): string[] {
   const s = normalize(text).replace(/[?？!！。、,.・「」『』（）()\s]+/g, ' ').trim();
@@ -22,7 +29,7 @@ export function contentWords(tokenizer: Tokenizer, text: string): string[] {
   const out = new Set<string>();
   let tokens: Token[];
   try {
-    tokens = tokenizer.tokenize(s.toWellFormed()) as Token[];
+    tokens = tokenizer.tokenize(wellFormed(s)) as Token[];
   } catch {
     return [];
   }

@@ -103,7 +103,7 @@ export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: S
   const top = matches.slice(0, data.flow.resultCount);
   const replies: OutgoingMessage[] = [];
   replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
-  const why = cls.reasons.filter((r) => !r.startsWith('参考')).slice(-3).join(' / ');
+  const why = cls.reasons.filter((r) => /^(従業員|資本金|小規模企業者)/.test(r)).join(' / ');
   const special = cls.reasons.filter((r) => r.startsWith('参考'));
   replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...special].filter(Boolean).join('\n')));
   if (top.length) {
@@ -183,9 +183,12 @@ export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: Knowl
     if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: '条件', value: rec.conditions.join('／') }];
     return { ...base, replies: [{ type: 'cards', cards: [full] }] };
   }
+  if (field === 'phone' && rec.kind === 'desk') {
+    return { ...base, replies: text(rec.phone ? say(data, 'followup.deskPhone', { name: rec.name, phone: rec.phone }) : say(data, 'followup.missingNoDesk', vars)) };
+  }
   if (field === 'phone') {
     const t = contact?.phone ? say(data, 'followup.phone', vars) : contact ? say(data, 'followup.phoneMissing', vars) : say(data, 'followup.missingNoDesk', vars);
-    return { ...base, replies: text(t), suggestions: contact ? [suggestion(rec), suggestion(contact.desk)] : base.suggestions };
+    return { ...base, replies: text(t), suggestions: contact && contact.desk.id !== rec.id ? [suggestion(rec), suggestion(contact.desk)] : base.suggestions };
   }
   if (field === 'source') return { ...base, replies: text(say(data, 'followup.source', { name: rec.name, value: card.sourceLabel })) };
   let value: string | undefined;

@@ -52,33 +52,56 @@ type Industries = KnowledgeBase['industries'];
  */
 export function mapIndustry(industries: Industries, text: string | null | undefined): IndustryMatch | null {
   if (!text) return null;
-  const key = matchKey(text);
-  if (!key) return null;
-  let best: { match: IndustryMatch; len: number } | null = null;
-  const consider = (word: string, match: () => IndustryMatch, bonus = 0) => {
-    const w = matchKey(word);
-    if (!w || !key.includes(w)) return;
-    const len = w.length + bonus;
-    if (!best || len > best.len) best = { match: match(), len };
-  };
+  let memo = mapMemo.get(industries);
+  if (!memo) mapMemo.set(industries, (memo = new Map()));
+  if (memo.has(text)) return memo.get(text)!;
+  const result = mapIndustryUncached(industries, text);
+  if (memo.size > 5000) memo.clear();
+  memo.set(text, result);
+  return result;
+}
+
+/** Results of {@link mapIndustry} per industries file (the file is immutable once loaded). */
+const mapMemo = new WeakMap<Industries, Map<string, IndustryMatch | null>>();
+/** The industries file's words in matching form, with what each maps to. */
+const prepared = new WeakMap<Industries, { key: string; bonus: number; match: IndustryMatch }[]>();
+
+function entries(industries: Industries): { key: string; bonus: number; match: IndustryMatch }[] {
+  let list = prepared.get(industries);
+  if (list) return list;
+  list = [];
   for (const g of industries.groups) {
-    const base = () => ({ group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass });
-    for (const k of [...g.keywords, g.group, g.label]) consider(k, () => ({ ...base(), keyword: k }));
+    for (const k of [...g.keywords, g.group, g.label]) {
+      list.push({ key: matchKey(k), bonus: 0, match: { group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass, keyword: k } });
+    }
   }
   for (const s of industries.special) {
     const g = industries.groups.find((x) => x.group === s.group);
     if (!g) continue;
     for (const k of s.keywords) {
-      consider(k, () => ({ group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass, keyword: k, special: s.industry }), 0.5);
+      list.push({ key: matchKey(k), bonus: 0.5, match: { group: g.group, label: g.label, smallEnterpriseClass: g.smallEnterpriseClass, keyword: k, special: s.industry } });
     }
   }
+  prepared.set(industries, list);
+  return list;
+}
+
+function mapIndustryUncached(industries: Industries, text: string): IndustryMatch | null {
+  const key = matchKey(text);
+  if (!key) return null;
   for (const c of industries.choices) {
-    if (matchKey(c.label) === key || matchKey(c.industry) === key) {
-      const m = c.industry !== text ? mapIndustry(industries, c.industry) : null;
+    if (c.industry !== text && (matchKey(c.label) === key || matchKey(c.industry) === key)) {
+      const m = mapIndustry(industries, c.industry);
       if (m) return m;
     }
   }
-  return best ? (best as { match: IndustryMatch }).match : null;
+  let best: { match: IndustryMatch; len: number } | null = null;
+  for (const e of entries(industries)) {
+    if (!e.key || !key.includes(e.key)) continue;
+    const len = e.key.length + e.bonus;
+    if (!best || len > best.len) best = { match: e.match, len };
+  }
+  return best ? best.match : null;
 }
 
 /** Normalised label for comparing printed group names: no spaces, no parenthetical, no trailing 等. */
