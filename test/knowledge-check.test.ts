@@ -112,6 +112,13 @@ describe('knowledge check', () => {
     ]);
   });
 
+  it('reads a bare table cell with its header unit: the first number times the unit must equal yen', () => {
+    const cell = PROGRAM.replace('subsidyCap: { text: "2,000千円", yen: 2000000 }', 'subsidyCap: { text: "2,000", unit: 千円, yen: 2000000 }');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': cell })).toEqual([]);
+    const wrong = cell.replace('unit: 千円', 'unit: 百万円');
+    expect(problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': wrong })[0]).toMatch(/subsidyCap yen 2000000 does not match its text "2,000" \(= 2000000000 円\)$/);
+  });
+
   it('reports duplicate ids and line ranges outside the document', () => {
     const dup = problems({ 'desks/a.yaml': DESK, 'desks/b.yaml': DESK, 'programs/a.yaml': PROGRAM });
     expect(dup).toEqual(['desks/b.yaml:1:7 duplicate id "pref-keiei-kinyu" (first defined at ' + dup[0].split('at ')[1]]);

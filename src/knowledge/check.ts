@@ -1,6 +1,8 @@
 /**
  * Integrity checks over a schema-valid knowledge base (`knowledge check`):
  *  - every id referenced (desk, parent, area desks and localities) resolves to a record of the right kind;
+ *  - every programme field (`eligibility.fields`) and every `broader` of knowledge/fields.yaml is a
+ *    label of knowledge/fields.yaml, and no label is defined twice;
  *  - every source cited exists in knowledge/sources.yaml and its line range lies inside the document;
  *  - every phone/FAX number and every printed figure (amounts, rates, terms, employee ranges,
  *    definition thresholds) occurs in the source lines the record cites, after normalising width
@@ -8,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SEEDS_DIR, loadKnowledge, locate, type KnowledgeBase, type KnowledgeProblem } from './load.ts';
+import { DEFAULT_SEEDS_DIR, loadKnowledge, locate, parseYamlFile, type KnowledgeBase, type KnowledgeProblem } from './load.ts';
 import type { KnowledgeRecord, SourceRef } from './schema.ts';
 import { parseYen } from '../text/numbers.ts';
 
@@ -47,12 +49,20 @@ function citedText(texts: SourceTexts, refs: SourceRef[]): string {
 
 type Path = (string | number)[];
 
+/** A table cell's first number times the header's unit: ("280 (運転50)", 百万円) → 280000000. */
+function amountWithUnit(text: string, unit: string): number | null {
+  const m = text.normalize('NFKC').replace(/(\d),(?=\d{3})/g, '$1').match(/\d+(?:\.\d+)?/);
+  const per = parseYen(`1${unit}`);
+  return m && per !== null ? parseFloat(m[0]) * per : null;
+}
+
 /** Every printed figure a record holds, with its path in the record (for the location). */
-function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number; label: string }[] {
-  const out: { path: Path; text: string; yen?: number; label: string }[] = [];
+function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number; unit?: string; label: string }[] {
+  const out: { path: Path; text: string; yen?: number; unit?: string; label: string }[] = [];
   const add = (path: Path, v: unknown, label: string) => {
     if (v && typeof v === 'object' && 'text' in v && typeof (v as { text: unknown }).text === 'string') {
-      out.push({ path, text: (v as { text: string }).text, yen: (v as { yen?: number }).yen, label });
+      const a = v as { text: string; yen?: number; unit?: string };
+      out.push({ path, text: a.text, yen: a.yen, unit: a.unit, label });
     }
   };
   if (rec.kind === 'program') {
@@ -98,7 +108,8 @@ function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: stri
  * @returns problems located at the offending field, sorted by file and line.
  */
 export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
-  const problems: KnowledgeProblem[] = [];
+  const problems: KnowledgeProblem[] = checkFieldsFile(kb);
+  const fieldLabels = new Set(kb.fields.fields.map((f) => f.label));
   const sourceFiles = new Set(kb.sources.map((s) => s.file));
   for (const rec of kb.records) {
     const org = kb.origin.get(rec.id);
@@ -124,6 +135,11 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
         problems.push({ ...at([...path, 'lines']), message: `${rec.id}: source lines ${ref.lines[0]}-${ref.lines[1]} lie outside ${ref.file} (${lines.length} lines)` });
       }
     }
+    if (rec.kind === 'program') {
+      rec.eligibility?.fields?.forEach((f, i) => {
+        if (!fieldLabels.has(f)) problems.push({ ...at(['eligibility', 'fields', i]), message: `${rec.id}: unknown field "${f}" (not a label of knowledge/fields.yaml)` });
+      });
+    }
     for (const r of references(rec)) {
       const target = kb.byId.get(r.id);
       if (!target) problems.push({ ...at(r.path), message: `${rec.id}: unknown ${r.what} "${r.id}"` });
@@ -148,7 +164,7 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
         problems.push({ ...at([...f.path, 'text']), message: `${rec.id}: ${f.label} "${f.text}" does not occur in the cited source (${where})` });
       }
       if (f.yen !== undefined) {
-        const parsed = parseYen(f.text);
+        const parsed = f.unit ? amountWithUnit(f.text, f.unit) : parseYen(f.text);
         if (parsed !== null && Math.abs(parsed - f.yen) > 0.5) {
           problems.push({ ...at([...f.path, 'yen']), message: `${rec.id}: ${f.label} yen ${f.yen} does not match its text "${f.text}" (= ${parsed} 円)` });
         }
@@ -156,6 +172,34 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
     }
   }
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/** knowledge/fields.yaml: labels unique, every `broader` a label, no field broader than itself. */
+function checkFieldsFile(kb: KnowledgeBase): KnowledgeProblem[] {
+  const list = kb.fields.fields;
+  if (!list.length) return [];
+  const path = join(kb.dir, 'fields.yaml');
+  const parsed = existsSync(path) ? parseYamlFile(path).parsed : null;
+  const at = (p: Path) => (parsed ? { file: parsed.file, ...locate(parsed, p) } : { file: path, line: 1, column: 1 });
+  const problems: KnowledgeProblem[] = [];
+  const seen = new Set<string>();
+  list.forEach((f, i) => {
+    if (seen.has(f.label)) problems.push({ ...at(['fields', i, 'label']), message: `field "${f.label}" is defined twice` });
+    seen.add(f.label);
+  });
+  list.forEach((f, i) => {
+    if (!f.broader) return;
+    if (!seen.has(f.broader)) problems.push({ ...at(['fields', i, 'broader']), message: `field "${f.label}": unknown broader field "${f.broader}"` });
+    const chain = new Set([f.label]);
+    for (let b: string | undefined = f.broader; b; b = list.find((x) => x.label === b)?.broader) {
+      if (chain.has(b)) {
+        problems.push({ ...at(['fields', i, 'broader']), message: `field "${f.label}": broader fields form a cycle` });
+        break;
+      }
+      chain.add(b);
+    }
+  });
+  return problems;
 }
 
 /**

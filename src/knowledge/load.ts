@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import type { ZodType } from 'zod';
 import {
+  FieldsFile,
   IndustriesFile,
   RecordsFile,
   SourcesFile,
@@ -20,6 +21,7 @@ import {
   type Measure,
   type Program,
 } from './schema.ts';
+import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import type { z } from 'zod';
 
 /** Project root (the folder holding package.json). */
@@ -74,8 +76,13 @@ export interface KnowledgeBase {
   measures: Measure[];
   synonyms: z.infer<typeof SynonymsFile>;
   industries: z.infer<typeof IndustriesFile>;
+  /** knowledge/fields.yaml: the 技術・産業分野 vocabulary (empty when the file is absent) */
+  fields: FieldsFile;
   sources: z.infer<typeof SourcesFile>;
-  /** where each record is defined, for integrity messages */
+  /**
+   * where each record is defined, for integrity messages. When the knowledge came from the startup
+   * snapshot (src/knowledge/snapshot.ts) the files are parsed again on first access only.
+   */
   origin: Map<string, { parsed: ParsedFile; index: number }>;
   /** sha256 over every knowledge file's path and bytes */
   hash: string;
@@ -168,25 +175,46 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'sources'> = {
+const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'sources'> = {
   'synonyms.yaml': 'synonyms',
   'industries.yaml': 'industries',
+  'fields.yaml': 'fields',
   'sources.yaml': 'sources',
 };
 
+/** The validated content of the knowledge files (what the startup snapshot holds). */
+interface KnowledgeData {
+  records: KnowledgeRecord[];
+  synonyms: z.infer<typeof SynonymsFile>;
+  industries: z.infer<typeof IndustriesFile>;
+  fields: FieldsFile;
+  sources: z.infer<typeof SourcesFile>;
+}
+
+type Origins = KnowledgeBase['origin'];
+
 /**
- * Loads and schema-validates every YAML file in `dir`.
+ * Loads and schema-validates every YAML file in `dir`. When the files are unchanged since a load
+ * without schema problems, their validated content comes from the startup snapshot in `.cache/`
+ * (no YAML parsing, no zod); record origins are then parsed on first use of `kb.origin`.
  * @param dir knowledge folder (default `knowledge/`)
  * @returns `kb` null when any file has a syntax or schema error; `problems` sorted by file and line.
  * Does not run the integrity checks of `check.ts` (references, sources).
  */
 export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   const files = listYamlFiles(dir);
+  const hash = hashFiles(files, dir);
+  const snapshot = readSnapshot<KnowledgeData>(hash);
+  if (snapshot) {
+    let origin: Origins | undefined;
+    return { kb: assemble(dir, hash, snapshot, () => (origin ??= recordOrigins(dir, files))), problems: [] };
+  }
   const problems: KnowledgeProblem[] = [];
   const records: KnowledgeRecord[] = [];
-  const origin = new Map<string, { parsed: ParsedFile; index: number }>();
+  const origin: Origins = new Map();
   let synonyms: z.infer<typeof SynonymsFile> = [];
   let industries: z.infer<typeof IndustriesFile> = { groups: [], special: [], choices: [] };
+  let fields: FieldsFile = { fields: [] };
   let sources: z.infer<typeof SourcesFile> = [];
   for (const path of files) {
     const { parsed, problems: syntax } = parseYamlFile(path);
@@ -204,6 +232,10 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
       const r = validate(parsed, IndustriesFile);
       problems.push(...r.problems);
       if (r.value) industries = r.value;
+    } else if (special === 'fields') {
+      const r = validate(parsed, FieldsFile);
+      problems.push(...r.problems);
+      if (r.value) fields = r.value;
     } else if (special === 'sources') {
       const r = validate(parsed, SourcesFile);
       problems.push(...r.problems);
@@ -231,9 +263,17 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const hasSchemaErrors = problems.length > 0;
+  const data: KnowledgeData = { records, synonyms, industries, fields, sources };
+  if (!hasSchemaErrors) writeSnapshot(hash, data);
+  return { kb: hasSchemaErrors ? null : assemble(dir, hash, data, () => origin), problems };
+}
+
+/** The KnowledgeBase over validated data; `origin` is read through `origins` when first used. */
+function assemble(dir: string, hash: string, data: KnowledgeData, origins: () => Origins): KnowledgeBase {
+  const { records } = data;
   const byId = new Map<string, KnowledgeRecord>();
   for (const r of records) if (!byId.has(r.id)) byId.set(r.id, r);
-  const kb: KnowledgeBase = {
+  const kb = {
     dir,
     records,
     byId,
@@ -242,13 +282,30 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
     areas: records.filter((r): r is Area => r.kind === 'area'),
     definitions: records.filter((r): r is Definition => r.kind === 'definition'),
     measures: records.filter((r): r is Measure => r.kind === 'measure'),
-    synonyms,
-    industries,
-    sources,
-    origin,
-    hash: hashFiles(files, dir),
-  };
-  return { kb: hasSchemaErrors ? null : kb, problems };
+    synonyms: data.synonyms,
+    industries: data.industries,
+    fields: data.fields ?? { fields: [] },
+    sources: data.sources,
+    hash,
+  } as KnowledgeBase;
+  Object.defineProperty(kb, 'origin', { get: origins, enumerable: true, configurable: true });
+  return kb;
+}
+
+/** Where each record is defined (first definition of an id), parsing the record files again. */
+function recordOrigins(dir: string, files: string[]): Origins {
+  const origin: Origins = new Map();
+  for (const path of files) {
+    if (SPECIAL_FILES[relative(dir, path).replace(/\\/g, '/')]) continue;
+    const { parsed } = parseYamlFile(path);
+    const items = parsed.doc.contents;
+    if (!isSeq(items)) continue;
+    for (let index = 0; index < items.items.length; index++) {
+      const id = parsed.doc.getIn([index, 'id']);
+      if (typeof id === 'string' && !origin.has(id)) origin.set(id, { parsed, index });
+    }
+  }
+  return origin;
 }
 
 /**

@@ -10,7 +10,8 @@
  *  - `definition` 中小企業等の定義 and the 組合 comparison — knowledge/definitions.yaml
  *  - `measure`    policy entries (002 基本方向/取組/数値目標; 003 historical) — knowledge/policy/*.yaml
  *
- * Non-record data: knowledge/synonyms.yaml, knowledge/industries.yaml, knowledge/sources.yaml.
+ * Non-record data: knowledge/synonyms.yaml, knowledge/industries.yaml, knowledge/fields.yaml,
+ * knowledge/sources.yaml.
  */
 import { z } from 'zod';
 
@@ -30,10 +31,16 @@ export type SourceRef = z.infer<typeof SourceRef>;
 /**
  * An amount of money as printed plus its value in 円.
  * `text` must occur in the cited source lines (after normalising width and spacing);
- * `yen` must equal the value the text denotes (e.g. "2,000千円" → 2000000).
+ * `yen` must equal the value the text denotes (e.g. "2,000千円" → 2000000; with `unit`, the text's
+ * first number times the unit: text "280", unit 百万円 → 280000000).
  */
 export const Amount = z.strictObject({
   text: z.string().min(1),
+  /**
+   * the unit printed in the table header when the cell holds a bare number
+   * (e.g. 融資限度額(百万円) → text "280 (運転50)", unit 百万円); shown after the text
+   */
+  unit: z.enum(['円', '千円', '万円', '百万円', '億円']).optional(),
   yen: z.number().nonnegative().optional(),
 });
 export type Amount = z.infer<typeof Amount>;
@@ -42,11 +49,17 @@ export type Amount = z.infer<typeof Amount>;
 export const Rate = z.strictObject({
   text: z.string().min(1),
   percent: z.number().nonnegative().max(100).optional(),
+  /** how to read a bare table cell, from the column header (e.g. 年%、()は責任共有制度対象外の場合) */
+  unit: z.string().min(1).optional(),
 });
 export type Rate = z.infer<typeof Rate>;
 
 /** A free-text term as printed (期間, 据置 …). */
-export const Printed = z.strictObject({ text: z.string().min(1) });
+export const Printed = z.strictObject({
+  text: z.string().min(1),
+  /** how to read a bare table cell, from the column header (e.g. 年以内、()は据置期間) */
+  unit: z.string().min(1).optional(),
+});
 
 /** Business size the programme is for: 中小企業者 (`sme`), 小規模企業者 (`smallEnterprise`) or anyone. */
 export const SizeClass = z.enum(['sme', 'smallEnterprise', 'any']);
@@ -87,6 +100,11 @@ export const Eligibility = z.strictObject({
   employees: z.array(EmployeeRange).optional(),
   /** 資本金 upper bound in 円, as printed. */
   capitalMax: Amount.optional(),
+  /**
+   * 技術・産業分野 the programme is limited to (labels of knowledge/fields.yaml), only where the source
+   * states it: 「対象分野 環境・エネルギー、医療(ヘルスケアを含む。)、バイオ関連分野」 (001 L784).
+   */
+  fields: z.array(z.string().min(1)).optional(),
 });
 export type Eligibility = z.infer<typeof Eligibility>;
 
@@ -247,6 +265,28 @@ export const IndustriesFile = z.strictObject({
   choices: z.array(z.strictObject({ label: z.string().min(1), industry: z.string().min(1) })).default([]),
   note: z.string().optional(),
 });
+
+/**
+ * knowledge/fields.yaml: the 技術・産業分野 some programmes are limited to (`eligibility.fields` holds
+ * their labels) and the everyday words that name them in a user's message.
+ *  - `broader`: the label of a wider field a business of this one also belongs to
+ *    (再生医療 → 医療・ヘルスケア: a 再生医療 venture fits a programme for 医療・ヘルスケア);
+ *  - `purposes`: dialogue purposes whose businesses work in this field by definition
+ *    (DX・IT → IoT・AI・データ), so the field need not be asked.
+ */
+export const FieldsFile = z.strictObject({
+  fields: z.array(
+    z.strictObject({
+      label: z.string().min(1),
+      keywords: z.array(z.string().min(1)).default([]),
+      broader: z.string().min(1).optional(),
+      purposes: z.array(Purpose).optional(),
+      note: z.string().optional(),
+    }),
+  ),
+  note: z.string().optional(),
+});
+export type FieldsFile = z.infer<typeof FieldsFile>;
 
 /** knowledge/sources.yaml: the documents a record may cite. */
 export const SourcesFile = z.array(

@@ -47,12 +47,14 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
   switch (rec.kind) {
     case 'program': {
       const t = rec.terms ?? {};
-      add('subsidyRate', t.subsidyRate?.text);
-      add('subsidyCap', t.subsidyCap?.text);
-      add('loanLimit', t.loanLimit?.text);
-      add('loanFrame', t.loanFrame?.text);
-      add('interestRate', t.interestRate?.text);
-      add('term', t.term?.text);
+      // a bare table cell is shown with the unit its column header gives: 「280 (運転50)［百万円］」
+      const shown = (v?: { text: string; unit?: string }) => (v ? (v.unit ? `${v.text}［${v.unit}］` : v.text) : undefined);
+      add('subsidyRate', shown(t.subsidyRate));
+      add('subsidyCap', shown(t.subsidyCap));
+      add('loanLimit', shown(t.loanLimit));
+      add('loanFrame', shown(t.loanFrame));
+      add('interestRate', shown(t.interestRate));
+      add('term', shown(t.term));
       for (const o of t.other ?? []) add(o.label, o.text, o.label);
       add('target', rec.target);
       break;
