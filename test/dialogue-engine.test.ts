@@ -99,10 +99,66 @@ describe('one shot', () => {
     expect(done.awaiting).toBeNull();
     expect(done.suggestions.map((s) => s.name)).toContain('山口県央商工会');
   });
+  it('「戻る」 right after a one-shot message re-asks the slots the message filled, last first', async () => {
+    const { engine } = await engineFor(kb);
+    const [first, back1, back2, answer] = await talk(engine, 'o3', '山口市阿知須で飲食店、従業員4人。店を息子に継がせたい', '戻る', '戻る', '秋穂');
+    expect(first.awaiting).toBe('corporation');
+    expect(first.choices).toContain('戻る');
+    expect(back1.awaiting).toBe('area'); // 阿知須, the last slot the message filled
+    expect(turnText(back1)).toMatch(/山口市には商工会議所・商工会が複数あります/);
+    expect(back2.awaiting).toBe('municipality');
+    expect(answer.awaiting).toBe('corporation'); // 「秋穂」 names 山口市 and its area again
+  });
   it('a desk question naming a place is answered with the local desk', async () => {
     const { engine } = await engineFor(kb);
     const [t] = await talk(engine, 'o2', '周南市須々万で自動車整備業をしてる。相談できる商工会は？');
     expect(t.suggestions[0]).toMatchObject({ kind: 'desk', name: '都濃商工会' });
+  });
+});
+
+describe('技術・産業分野 (field)', () => {
+  const KASOKU = 'やまぐち産業イノベーション加速化補助金';
+  const SAISEI = 'やまぐち再生医療等実用化・産業化推進補助金';
+  it('is asked after 研究開発 with the fields that add a programme, その他 and わからない; not for other purposes', async () => {
+    const { engine } = await engineFor(kb);
+    const t = await talk(engine, 'f1', '診断', '研究開発', '製造業');
+    expect(t[2].awaiting).toBe('field');
+    expect(t[2].choices).toEqual(expect.arrayContaining(['その他の分野（該当1件）', 'わからない', '戻る']));
+    expect(t[2].choices.some((c) => c.startsWith('環境・エネルギー（該当'))).toBe(true);
+    expect(t[2].choices.some((c) => c.startsWith('航空機・宇宙機器'))).toBe(false); // no programme of that field in the fixture
+    const { engine: e2 } = await engineFor(kb);
+    const other = await talk(e2, 'f2', '診断', '事業承継', '飲食店', '4人', '個人でやってます', '美祢市', 'それ以降');
+    expect(other.map((x) => x.awaiting)).not.toContain('field');
+    expect(other[other.length - 1].awaiting).toBeNull();
+  });
+  it('is asked only while more than one field-limited programme still fits', async () => {
+    const { slotApplies } = await import('../src/dialogue/flow.ts');
+    const { loadDialogueData } = await import('../src/dialogue/data.ts');
+    const field = loadDialogueData().flow.slots.find((s) => s.name === 'field')!;
+    expect(slotApplies(kb, field, { purpose: '研究開発' })).toBe(true);
+    const fewer = { ...kb, programs: kb.programs.filter((p) => !p.eligibility?.fields?.length || p.id === 'buzai-handotai') };
+    expect(slotApplies(fewer, field, { purpose: '研究開発' })).toBe(false);
+  });
+  it('an answer naming the field fills it (no question); the result keeps only programmes of that field', async () => {
+    const { engine } = await engineFor(kb);
+    const t = await talk(engine, 'f3', '診断', '研究開発', '医療機器の部品メーカー', '80人', '法人', '美祢市', 'それ以降');
+    expect(t.map((x) => x.awaiting)).not.toContain('field');
+    const names = t[t.length - 1].suggestions.map((s) => s.name);
+    expect(names).toContain(KASOKU);
+    expect(names).not.toContain(SAISEI);
+  });
+  it('one shot: the field of the message filters; with 「わからない」 the field-limited ones are close misses', async () => {
+    const { engine } = await engineFor(kb);
+    const [first] = await talk(engine, 'f4', '美祢市の素材メーカーです（従業員80人）。環境・エネルギー分野の新素材を共同研究したい');
+    expect(turnText(first)).toMatch(/分野: 環境・エネルギー/);
+    const done = await talk(engine, 'f4', '法人', 'それ以降');
+    const names = done[done.length - 1].suggestions.map((s) => s.name);
+    expect(names).toContain(KASOKU);
+    expect(names).not.toContain(SAISEI);
+    const { engine: e2 } = await engineFor(kb);
+    const u = await talk(e2, 'f5', '診断', '研究開発', '製造業', 'わからない', '80人', '法人', '美祢市', 'それ以降', '対象外は？');
+    expect(u[u.length - 2].suggestions.map((s) => s.name)).not.toContain(KASOKU);
+    expect(turnText(u[u.length - 1])).toMatch(/やまぐち再生医療等実用化・産業化推進補助金 — 再生医療分野の事業が対象です/);
   });
 });
 

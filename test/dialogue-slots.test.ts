@@ -57,6 +57,14 @@ describe('free answers', () => {
     expect(value('industry', '製造業（該当10件）')).toBe('製造業');
     expect(value('industry', 'ほげほげ')).toBe('invalid');
   });
+  it('fields: a label or keyword of fields.yaml (several when named), 「その他の分野」→[], nothing known → invalid', () => {
+    expect(value('field', '環境・エネルギー（該当3件）')).toEqual(['環境・エネルギー']);
+    expect(value('field', '医療とバイオです')).toEqual(['医療・ヘルスケア', 'バイオ']);
+    expect(value('field', 'その他の分野')).toEqual([]);
+    expect(value('field', 'どれでもない')).toEqual([]);
+    expect(value('field', 'わからない')).toBe('unknown');
+    expect(value('field', 'たくさん')).toBe('invalid');
+  });
   it('kanji numerals before 人/名/年 become digits', () => {
     expect(kanjiNumbers('従業員は十二人、創業三十年')).toBe('従業員は12人、創業30年');
   });
@@ -72,6 +80,12 @@ describe('one-shot extraction', () => {
       employees: 4,
       purpose: '事業承継',
     });
+  });
+  it('a field named anywhere in the message fills the field slot, but 「その他」 in passing does not', () => {
+    const found = extractSlots({ kb, flow: data.flow, answers: {} }, '宇部市の素材メーカーです。環境・エネルギー分野の新素材を共同研究したい');
+    expect(found.field?.value).toEqual(['環境・エネルギー']);
+    expect(found.purpose?.value).toBe('研究開発');
+    expect(extractSlots({ kb, flow: data.flow, answers: {} }, 'その他の補助金も知りたい').field).toBeUndefined();
   });
   it('does not read 「個人保証」 as 個人事業主 or a programme amount as capital', () => {
     const found = extractSlots({ kb, flow: data.flow, answers: {} }, '食品卸の会社です（従業員20人、資本金3000万円）。社長の個人保証なしで上限1000万円の融資を借りたい');

@@ -9,11 +9,13 @@ const run = (p: Profile) => matchPrograms(kb, p, classify(kb, { industry: p.indu
 const names = (xs: { program: { name: string } }[]) => xs.map((x) => x.program.name);
 
 describe('programme matching', () => {
-  it('an empty profile filters nothing but 組合-only programmes; historical records are never suggested', () => {
+  it('an empty profile filters nothing but 組合-only and field-limited programmes; historical records are never suggested', () => {
     const r = run({});
     expect(names(r.matches)).not.toContain('まちなかにぎわい創出プロジェクト推進事業');
     expect(names(r.matches)).not.toContain('旧制度の活性化資金');
-    expect(r.matches.length).toBe(kb.programs.filter((p) => p.status === 'current').length - 1);
+    const fieldLimited = kb.programs.filter((p) => p.status === 'current' && p.eligibility?.fields?.length);
+    expect(fieldLimited.length).toBeGreaterThan(0);
+    expect(r.matches.length).toBe(kb.programs.filter((p) => p.status === 'current').length - 1 - fieldLimited.length);
   });
   it('ranks programmes of the purpose first, each with why it matches', () => {
     const r = run({ purpose: '事業承継', industry: '飲食店', employees: 4, corporation: '個人事業主' });

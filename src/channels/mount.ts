@@ -7,9 +7,6 @@
  * error handler (src/server/app.ts answers them with a JSON error).
  */
 import type express from 'express';
-import { mountLine } from './line/index.ts';
-import { mountSlack, SlackStartupError } from './slack/index.ts';
-import { mountTeams } from './teams/index.ts';
 import type { ChannelDeps } from './turn.ts';
 
 /** Which channels are on, and why the others are off (for the startup log and /healthz). */
@@ -24,6 +21,7 @@ export interface MountResult {
  * Slack (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN) at POST /slack/events,
  * Teams (MICROSOFT_APP_ID …, or no app id outside NODE_ENV=production: Emulator mode) at POST /api/messages.
  * A channel failing its start-up check is reported in `disabled` and logged; programming errors propagate.
+ * A channel's module (and its platform SDK: botbuilder, bolt …) is imported only when the channel is on.
  */
 export async function mountChannels(app: express.Express, deps: ChannelDeps): Promise<MountResult> {
   const { config, logger } = deps;
@@ -38,11 +36,13 @@ export async function mountChannels(app: express.Express, deps: ChannelDeps): Pr
   };
 
   if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) {
+    const { mountLine } = await import('./line/index.ts');
     mountLine(app, deps);
     on('line', 'POST /webhooks/line');
   } else off('line', 'LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN not set');
 
   if (config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN) {
+    const { mountSlack, SlackStartupError } = await import('./slack/index.ts');
     try {
       await mountSlack(app, deps);
       on('slack', 'POST /slack/events');
@@ -53,11 +53,12 @@ export async function mountChannels(app: express.Express, deps: ChannelDeps): Pr
     }
   } else off('slack', 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN not set');
 
+  const teams = async () => (await import('./teams/index.ts')).mountTeams(app, deps);
   if (config.MICROSOFT_APP_ID) {
-    mountTeams(app, deps);
+    await teams();
     on('teams', 'POST /api/messages, Bot Framework JWT verified');
   } else if (config.NODE_ENV !== 'production') {
-    mountTeams(app, deps);
+    await teams();
     on('teams', 'POST /api/messages, development mode without authentication (Bot Framework Emulator); set MICROSOFT_APP_ID for Teams');
     logger.warn('Teams endpoint runs without authentication: set MICROSOFT_APP_ID, or NODE_ENV=production to turn it off');
   } else off('teams', 'MICROSOFT_APP_ID not set (the unauthenticated Emulator mode is off when NODE_ENV=production)');

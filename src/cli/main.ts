@@ -3,13 +3,13 @@
  * Each command lives in its own module under src/cli/ and is loaded only when called, so
  * `knowledge check` never pays for the tokenizer.
  */
-const COMMANDS: Record<string, { load: () => Promise<{ run: (argv: string[]) => Promise<number> }>; help: string }> = {
+const COMMANDS: Record<string, { load: () => Promise<{ run: (argv: string[]) => Promise<number> }>; help: string; tokenizer?: true }> = {
   knowledge: { load: () => import('./knowledge.ts'), help: 'knowledge check | list [--json] | stats' },
   index: { load: () => import('./index-cmd.ts'), help: 'index build — build the saved search index' },
-  ask: { load: () => import('./ask.ts'), help: 'ask "<question>" [--json] [--top N] | ask --batch <file.jsonl> --json' },
+  ask: { load: () => import('./ask.ts'), help: 'ask "<question>" [--json] [--top N] | ask --batch <file.jsonl> --json', tokenizer: true },
   classify: { load: () => import('./classify.ts'), help: 'classify --industry <text> --employees <n> [--capital <円>] [--json]' },
   desks: { load: () => import('./desks.ts'), help: 'desks --municipality <市町> [--area <地域>] [--json]' },
-  chat: { load: () => import('./chat.ts'), help: 'chat [--json] — terminal chat' },
+  chat: { load: () => import('./chat.ts'), help: 'chat [--json] — terminal chat', tokenizer: true },
   report: { load: () => import('./report.ts'), help: 'report unanswered [--since <date>] | report freshness' },
 };
 
@@ -34,6 +34,8 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown command "${cmd}"\n${usage()}\n`);
     return 2;
   }
+  // the dictionary is read and decompressed off the main thread while the command's modules load
+  if (entry.tokenizer && !rest.some((a) => a === '--help' || a === '-h')) (await import('../text/tokenizer.ts')).preloadTokenizer();
   const mod = await entry.load();
   return mod.run(rest);
 }

@@ -173,8 +173,8 @@ export class DialogueEngine implements Engine {
   }
 
   private isOneShot(found: Record<string, SlotAnswer>): boolean {
-    const names = Object.keys(found);
     const o = this.data.flow.oneShot;
+    const names = Object.keys(found).filter((n) => !o.uncounted.includes(n));
     return names.length >= o.minSlots || (names.length >= o.minSlotsWithProfile && names.some((n) => o.profileSlots.includes(n)));
   }
 
@@ -263,6 +263,7 @@ export class DialogueEngine implements Engine {
     state.awaiting = null;
     if (query) (state.slots as Slots)._query = query;
     for (const [k, v] of Object.entries(found)) this.set(state, k, v);
+    this.remember(state, Object.keys(found));
     const lines = [wording(this.data, 'diagnosisStart')];
     if (Object.keys(found).length) lines.push(say(this.data, 'oneShotUnderstood', { summary: profileSummary(this.data, this.labels(state)) }) ?? '');
     return this.advance(state, [...pre, { type: 'text', text: lines.filter(Boolean).join('\n') }]);
@@ -281,8 +282,9 @@ export class DialogueEngine implements Engine {
       this.set(state, slot.name, r.answer);
       for (const [k, v] of Object.entries(r.also ?? {})) this.set(state, k, v);
       // more in the same message (「飲食店で従業員4人」): fill what is still open
-      const more = extractSlots(this.slotCtx(state), msg);
-      for (const [k, v] of Object.entries(more)) if (!(k in state.slots)) this.set(state, k, v);
+      const more = Object.entries(extractSlots(this.slotCtx(state), msg)).filter(([k]) => !(k in state.slots));
+      for (const [k, v] of more) this.set(state, k, v);
+      this.remember(state, [...Object.keys(r.also ?? {}), ...more.map(([k]) => k)]);
     }
     return this.advance(state, [...pre, ...notes.filter(Boolean).map((t) => ({ type: 'text' as const, text: t }))]);
   }
@@ -327,6 +329,13 @@ export class DialogueEngine implements Engine {
     slots._diagnosed = true;
     const out = this.finish(state, res, false);
     return { ...out, replies: [...pre, ...out.replies] };
+  }
+
+  /** Slots filled without being asked (one shot, extra answers) join the history in flow order, so 「戻る」 reaches them. */
+  private remember(state: ConversationState, names: string[]): void {
+    for (const s of this.data.flow.slots) {
+      if (names.includes(s.name) && state.history[state.history.length - 1] !== s.name) state.history.push(s.name);
+    }
   }
 
   private ask(state: ConversationState, slot: SlotDef, pre: OutgoingMessage[]): TurnResult {

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Purpose } from '../knowledge/schema.ts';
 import { classify } from '../eligibility/classify.ts';
 import { localityNames, needsArea } from '../eligibility/desks.ts';
-import { countMatches } from '../eligibility/match.ts';
+import { countFieldLimited, countMatches } from '../eligibility/match.ts';
 import type { CorporationValue, Headcount, Profile, StageValue } from '../eligibility/profile.ts';
 import { say, type DialogueData, type SlotDef } from './data.ts';
 
@@ -28,12 +28,19 @@ export function profileOf(answers: Record<string, unknown>): Profile {
     purpose: str(answers.purpose) as Purpose | null,
     stage: str(answers.stage) as StageValue | null,
     corporation: str(answers.corporation) as CorporationValue | null,
+    fields: Array.isArray(answers.field) ? answers.field.filter((f): f is string => typeof f === 'string') : null,
   };
 }
 
-/** Does a conditional slot apply to these answers? */
+/** The classification of the answers' business (industry, employees, capital). */
+function classOf(kb: KnowledgeBase, p: Profile) {
+  return classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+}
+
+/** Does a conditional slot apply to these answers? (`purposes`: only after one of those purposes; `when`: see flow.yaml) */
 export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>): boolean {
   const p = profileOf(answers);
+  if (slot.purposes && !(p.purpose && slot.purposes.includes(p.purpose))) return false;
   switch (slot.when) {
     case undefined:
       return true;
@@ -44,6 +51,9 @@ export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<st
       return p.corporation !== '個人事業主' && classify(kb, { industry: p.industry, employees: p.employees }).sme !== true;
     case 'areaAmbiguous':
       return needsArea(kb, p.municipality);
+    case 'fieldLimited':
+      // the field decides only when more than one field-limited programme still fits the other answers
+      return countFieldLimited(kb, p, classOf(kb, p)) > 1;
   }
 }
 
@@ -72,9 +82,25 @@ function rawChoices(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, un
       const m = typeof answers.municipality === 'string' ? answers.municipality : '';
       return localityNames(kb, m).map((n) => ({ label: n, answer: n, value: n }));
     }
+    case 'fields':
+      return [...fieldChoices(kb, answers, slot.name), ...ownChoices(slot)];
     default:
-      return (slot.choices ?? []).map((c) => ({ label: c.label, answer: c.label, value: c.value === undefined ? c.label : c.value }));
+      return ownChoices(slot);
   }
+}
+
+function ownChoices(slot: SlotDef): { label: string; answer: string; value: unknown }[] {
+  return (slot.choices ?? []).map((c) => ({ label: c.label, answer: c.label, value: c.value === undefined ? c.label : c.value }));
+}
+
+/** The fields of knowledge/fields.yaml whose answer would add a programme to the result. */
+function fieldChoices(kb: KnowledgeBase, answers: Record<string, unknown>, name: string): { label: string; answer: string; value: unknown }[] {
+  const count = (field: string[]) => {
+    const p = profileOf({ ...answers, [name]: field });
+    return countMatches(kb, p, classOf(kb, p));
+  };
+  const none = count([]);
+  return kb.fields.fields.filter((f) => count([f.label]) > none).map((f) => ({ label: f.label, answer: f.label, value: [f.label] }));
 }
 
 /**
@@ -86,8 +112,7 @@ export function questionChoices(kb: KnowledgeBase, data: DialogueData, slot: Slo
   const out: Choice[] = [];
   for (const c of rawChoices(kb, slot, answers)) {
     const p = profileOf({ ...answers, [slot.name]: c.value });
-    const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
-    const count = countMatches(kb, p, cls);
+    const count = countMatches(kb, p, classOf(kb, p));
     out.push({ label: say(data, 'countLabel', { label: c.label, count }) ?? c.label, value: `${CHOICE_PREFIX.slot}${slot.name}:${c.answer}` });
   }
   out.push({ label: say(data, 'unknownChoice') ?? 'わからない', value: `${CHOICE_PREFIX.slot}${slot.name}:${say(data, 'unknownChoice') ?? 'わからない'}` });

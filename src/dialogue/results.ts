@@ -83,7 +83,7 @@ export function targetGroups(data: DialogueData, userWords: string): { label: st
 
 /** Ranking options from flow.yaml and the user's own words (the one-shot message). */
 export function matchOptions(data: DialogueData, search: SearchService | null, query: string | undefined): MatchOptions {
-  return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), userWords: affirmed(query ?? ''), categoryWeight: data.flow.categoryWeight };
+  return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), categoryWeight: data.flow.categoryWeight };
 }
 
 /** Local 商工会議所/商工会 (the decided one, else every candidate) and the specialised desks. */

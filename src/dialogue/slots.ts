@@ -7,6 +7,7 @@
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { findArea, findPlace, localityNames } from '../eligibility/desks.ts';
 import { mapIndustry } from '../eligibility/classify.ts';
+import { findFields } from '../eligibility/fields.ts';
 import { findQuantities, matchKey, normalize } from '../text/normalize.ts';
 import type { ChoiceDef, FlowFile, SlotDef } from './data.ts';
 
@@ -190,6 +191,18 @@ function parseStage(slot: SlotDef, text: string): ParseOutcome {
 }
 
 /**
+ * Reads a 技術・産業分野: a field label or keyword of knowledge/fields.yaml (「環境・エネルギー分野の新素材」
+ * → [環境・エネルギー]; several when the text names several), or, answering the question, one of the
+ * slot's own choices (「その他の分野」 → []).
+ */
+function parseField(ctx: SlotContext, slot: SlotDef, text: string, direct: boolean): ParseOutcome {
+  const own = direct ? (exactChoice(slot.choices, text) ?? bestChoice(slot.choices, matchKey(text))) : undefined;
+  const fields = findFields(ctx.kb, text.replace(/[（(]該当\d+件[）)]$/, ''));
+  if (fields.length) return ok(fields, fields.join('、'));
+  return own ? ok(choiceValue(own), own.label) : { status: 'invalid' };
+}
+
+/**
  * Reads the answer to `slot`. `direct` = the user is answering this very question (a bare 「25」 is a
  * headcount, any amount is the capital); false = scanning a longer message (one shot).
  */
@@ -209,6 +222,8 @@ export function parseSlot(ctx: SlotContext, slot: SlotDef, text: string, direct 
         return direct ? parseArea(ctx, text) : { status: 'invalid' };
       case 'stage':
         return parseStage(slot, text);
+      case 'field':
+        return parseField(ctx, slot, text, direct);
       case 'choice': {
         const c = exactChoice(slot.choices, text) ?? bestChoice(slot.choices, matchKey(text));
         return c ? ok(choiceValue(c), c.label) : { status: 'invalid' };

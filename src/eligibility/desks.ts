@@ -6,6 +6,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Area, Desk, Purpose } from '../knowledge/schema.ts';
+import { Gazetteer } from '../text/gazetteer.ts';
 import { matchKey } from '../text/normalize.ts';
 
 /** Desk types that are a business's local 商工団体. */
@@ -138,45 +139,43 @@ export function specialisedDesks(kb: KnowledgeBase, purpose: Purpose | null | un
     .slice(0, limit);
 }
 
-/** A 市町 (and locality) named in a text: the longest area name/alias, or a locality name. */
+/**
+ * The place names of the knowledge as a gazetteer (src/text/gazetteer.ts, the search's name finder):
+ * 市町 with their aliases and localities, plus the localities printed in desk `covers`
+ * (004 L27 阿知須・秋穂・阿東). Built once per knowledge base.
+ */
+const placeGazetteers = new WeakMap<KnowledgeBase, Gazetteer>();
+function placeGazetteer(kb: KnowledgeBase): Gazetteer {
+  let g = placeGazetteers.get(kb);
+  if (!g) {
+    const areas = kb.areas.map((a) => {
+      const known = new Set(a.localities.flatMap((l) => [l.name, ...(l.aliases ?? [])]));
+      const covered = localityNames(kb, a.name).filter((n) => !known.has(n)).map((name) => ({ name }));
+      return { ...a, localities: [...a.localities, ...covered] };
+    });
+    g = new Gazetteer({ records: [], areas });
+    placeGazetteers.set(kb, g);
+  }
+  return g;
+}
+
+/**
+ * A 市町 (and locality) named in a text, found by the gazetteer: the first 市町 named (「山口県」 is
+ * not 山口市) with a locality of it named anywhere, else the place name right after it
+ * (「周南市須々万で」 → 須々万); or a locality alone when only one 市町 has it (「阿知須で飲食店」).
+ * null when no place is named. Never throws.
+ */
 export function findPlace(kb: KnowledgeBase, text: string): { municipality: string; area: string | null } | null {
   const key = matchKey(text);
   if (!key) return null;
-  let best: { area: Area; at: number; len: number } | null = null;
-  for (const a of kb.areas) {
-    for (const n of [a.name, ...a.aliases]) {
-      const k = matchKey(n);
-      const at = k ? key.indexOf(k) : -1;
-      if (at >= 0 && (!best || k.length > best.len)) best = { area: a, at, len: k.length };
-    }
+  const found = placeGazetteer(kb).recognise(key);
+  const named = found.municipalities.find((m) => !m.viaLocality);
+  if (named) {
+    const loc = found.localities.find((l) => l.areaId === named.id);
+    return { municipality: named.name, area: loc?.name ?? leadingPlace(key.slice(named.end)) };
   }
-  if (best) {
-    const rest = key.slice(best.at + best.len);
-    const loc = localityIn(kb, best.area.name, rest) ?? localityIn(kb, best.area.name, key);
-    return { municipality: best.area.name, area: loc ?? leadingPlace(rest) };
-  }
-  // a locality alone (「阿知須で飲食店」) names its 市町 when only one 市町 has it
-  const hits = new Set<string>();
-  let found: string | null = null;
-  for (const a of kb.areas) {
-    const loc = localityIn(kb, a.name, key);
-    if (loc) {
-      hits.add(a.name);
-      found = loc;
-    }
-  }
-  if (hits.size === 1 && found) return { municipality: [...hits][0], area: found };
-  return null;
-}
-
-/** A known locality of the 市町 occurring in `key`. */
-function localityIn(kb: KnowledgeBase, municipality: string, key: string): string | null {
-  const rec = findArea(kb, municipality);
-  for (const l of rec?.localities ?? []) {
-    for (const n of [l.name, ...(l.aliases ?? [])]) if (matchKey(n) && key.includes(matchKey(n))) return l.name;
-  }
-  for (const n of localityNames(kb, municipality)) if (matchKey(n) && key.includes(matchKey(n))) return n;
-  return null;
+  const towns = new Set(found.localities.map((l) => l.areaId));
+  return towns.size === 1 ? { municipality: found.localities[0].municipality, area: found.localities[0].name } : null;
 }
 
 /** The place name right after a 市町 (「周南市須々万で…」 → 須々万): kanji up to a particle. */

@@ -2,6 +2,8 @@
  * Programme matching: which programmes fit a business profile, and why. Each structured
  * `eligibility` field of a Program (schema.ts) is a filter; a field absent from the record, or a
  * profile value still unknown, filters nothing. Only `status: current` programmes are suggested.
+ * A programme limited to 技術・産業分野 (`eligibility.fields`) is suggested only to a business of
+ * one of those fields; while the field is unknown it fails that condition (a close miss).
  * Ranking: purpose fit first (the dialogue's purpose against `eligibility.purposes`), then how many
  * conditions were positively confirmed, then an optional relevance boost (e.g. free-text search score).
  */
@@ -9,6 +11,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Program } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { mapIndustry, type Classification } from './classify.ts';
+import { fieldFits } from './fields.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
 
 /** Outcome of one condition: true = satisfied, false = excludes, null = cannot tell (no filter). */
@@ -118,6 +121,11 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const ok = typeof p.capital === 'number' ? p.capital <= e.capitalMax.yen : null;
     out.push({ field: 'capital', ok, text: ok === false ? `資本金${e.capitalMax.text}以下が対象です（${formatYen(p.capital as number)}）` : `資本金${e.capitalMax.text}以下` });
   }
+  if (e.fields?.length) {
+    const list = e.fields.join('、');
+    const ok = fieldFits(kb, p, e.fields);
+    out.push({ field: 'fields', ok, text: ok ? `対象分野（${list}）に該当` : `${list}分野の事業が対象です` });
+  }
   if (p.purpose && e.purposes?.length) {
     const ok = e.purposes.includes(p.purpose);
     out.push({ field: 'purposes', ok, text: ok ? `目的「${p.purpose}」に合う支援です` : `目的が違います（${e.purposes.join('・')}向け）` });
@@ -137,16 +145,8 @@ export interface MatchOptions {
    * named the group. A programme naming an undeclared group ranks low and says so; a declared one ranks up.
    */
   groups?: { label: string; words: string[]; declared: boolean }[];
-  /** the user's own words: a programme for a named field (「（半導体・蓄電池分野）」) ranks low unless they name it */
-  userWords?: string;
   /** rank bonus per programme category (0‥1; what a business can use directly ranks first) */
   categoryWeight?: Record<string, number>;
-}
-
-/** Fields a programme's name restricts it to: 「部材開発推進補助金（半導体・蓄電池分野）」 → [半導体, 蓄電池]. */
-export function programFields(program: Program): string[] {
-  const m = program.name.normalize('NFKC').match(/[(（]([^()（）]+?)分野[)）]/);
-  return m ? m[1].split(/[・、,/]/).map((x) => x.trim()).filter(Boolean) : [];
 }
 
 /** The target groups a programme's name, target or conditions name. */
@@ -179,15 +179,6 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
       if (program.parent) score += 0.5; // a named scheme is more actionable than its 事業
       const reasons = checks.filter((c) => c.ok === true).map((c) => c.text);
       score += 1.5 * (opts.categoryWeight?.[program.category] ?? 0);
-      const fields = programFields(program);
-      if (fields.length) {
-        const words = matchKey(opts.userWords ?? '');
-        if (fields.some((f) => words.includes(matchKey(f)))) score += 2;
-        else {
-          score -= 4;
-          reasons.push(`${fields.join('・')}分野向け`);
-        }
-      }
       for (const g of programGroups(program, opts.groups ?? [])) {
         if (g.declared) {
           score += 3;
@@ -216,6 +207,19 @@ function uniqueByName<T extends { program: Program }>(xs: T[]): T[] {
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * Number of current field-limited programmes (`eligibility.fields`) that fail no condition other
+ * than the field: how many the answer to 「どの分野ですか？」 can still decide.
+ */
+export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classification): number {
+  let n = 0;
+  for (const program of kb.programs) {
+    if (program.status !== 'current' || !program.eligibility?.fields?.length) continue;
+    if (!checkProgram(kb, program, p, cls).some((c) => c.ok === false && c.field !== 'fields')) n++;
+  }
+  return n;
 }
 
 /** Number of programmes still matching a profile (for choice labels 「製造業（該当12件）」). */

@@ -28,6 +28,11 @@ export interface Profile {
   purpose?: Purpose | null;
   stage?: StageValue | null;
   corporation?: CorporationValue | null;
+  /**
+   * 技術・産業分野 of the business (labels of knowledge/fields.yaml); null = unknown,
+   * [] = none of the listed fields (「その他の分野」).
+   */
+  fields?: string[] | null;
 }
 
 /** Lower and upper bound of a headcount (人); upper null = unbounded; both null when unknown. */

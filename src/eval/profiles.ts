@@ -47,7 +47,10 @@ interface DialogueCase {
 
 const STAGE_WORDS: Record<string, string> = { established: 'それ以降', startup_lt_5y: '創業5年未満', startup: '創業5年未満', pre_startup: '創業前', 'pre-startup': '創業前' };
 
-/** The words a user with `profile` would type to answer the question about `slot`. */
+/**
+ * The words a user with `profile` would type to answer the question about `slot`. A question the
+ * profile holds no answer for (e.g. the 技術・産業分野 asked after 研究開発) is answered 「わからない」.
+ */
 export function answerFor(profile: DialogueCase['profile'], slot: string): string {
   switch (slot) {
     case 'industry':

@@ -3,6 +3,7 @@
  * on ../shared/eval/dev-questions.jsonl for the search service and two baselines, side by side, then
  * the misses of the service (question, expected, what came first).
  */
+import { basename } from 'node:path';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeOrThrow } from '../knowledge/load.ts';
 import { createSearchService } from '../search/service.ts';
 import { bigramBaseline, jaBaseline } from './baselines.ts';
@@ -20,9 +21,13 @@ export async function run(): Promise<void> {
   await evaluateQuestions();
 }
 
-/** The question eval: prints the table and the misses, returns the service's metrics. */
-export async function evaluateQuestions(): Promise<Metrics> {
-  const questions = readQuestions();
+/**
+ * The question eval: prints the table and the misses, returns the service's metrics.
+ * @param file a JSONL question file (default ../shared/eval/dev-questions.jsonl)
+ * @throws Error when the file is unreadable or not JSONL.
+ */
+export async function evaluateQuestions(file?: string): Promise<Metrics> {
+  const questions = readQuestions(file);
   const kb = loadKnowledgeOrThrow(process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR);
   const service = await createSearchService(kb);
   const ours: SystemAnswer[] = [];
@@ -33,7 +38,7 @@ export async function evaluateQuestions(): Promise<Metrics> {
   for (const b of baselines) results.push([b.name, score(questions, questions.map((q) => b.ask(q.q, TOP)))]);
 
   const m = results[0][1];
-  process.stdout.write(`\n== free-text questions: ${m.n} in scope, ${m.nOut} out of scope, ${kb.records.length} records ==\n`);
+  process.stdout.write(`\n== free-text questions${file ? ` (${basename(file)})` : ''}: ${m.n} in scope, ${m.nOut} out of scope, ${kb.records.length} records ==\n`);
   process.stdout.write(`${'system'.padEnd(20)}${'hit@1'.padStart(7)}${'hit@3'.padStart(7)}${'MRR'.padStart(7)}${'oos'.padStart(7)}\n`);
   for (const [name, metrics] of results) process.stdout.write(row(name, metrics) + '\n');
 

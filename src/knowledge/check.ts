@@ -112,10 +112,11 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
   const fieldLabels = new Set(kb.fields.fields.map((f) => f.label));
   const sourceFiles = new Set(kb.sources.map((s) => s.file));
   for (const rec of kb.records) {
-    const org = kb.origin.get(rec.id);
-    if (!org) continue;
-    // a duplicate id's second record is reported by the loader; check the first one only
+    // origins are read only to locate a problem (from the startup snapshot they cost a YAML parse);
+    // a valid catalogue has one record per id, so each record is its id's first definition
     const at = (path: Path) => {
+      const org = kb.origin.get(rec.id);
+      if (!org) return { file: kb.dir, line: 1, column: 1 };
       const { line, column } = locate(org.parsed, [org.index, ...path]);
       return { file: org.parsed.file, line, column };
     };

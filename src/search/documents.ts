@@ -54,3 +54,9 @@ export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>
   }
   return { names: [rec.name, ...rec.aliases], summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
 }
+
+/** All searchable text of a record in one string (names, summary, body), e.g. to find printed figures. */
+export function recordPrintedText(rec: KnowledgeRecord): string {
+  const t = recordText(rec, { byId: new Map() });
+  return [...t.names, t.summary, ...t.body].join('\n');
+}

@@ -11,11 +11,12 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { join } from 'node:path';
 import lunr from 'lunr';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { PROJECT_ROOT } from '../knowledge/load.ts';
+import { cacheDir } from '../knowledge/snapshot.ts';
 import type { Analyzer } from '../text/analyzer.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { recordText } from './documents.ts';
 import { registerPipeline, usePipeline } from './pipeline.ts';
+import { loadIndex, withExactTerms } from './term-set.ts';
 
 /** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
 export const INDEX_VERSION = 'ja-10';
@@ -27,10 +28,8 @@ export const KEY_FIELD = 'key';
 
 export const FIELD_BOOST: Record<string, number> = { name: 10, nameBi: 8, summary: 3, summaryBi: 1.5, body: 1, bodyBi: 0.5, key: 2 };
 
-/** Folder of saved indexes: $SEARCH_CACHE_DIR or `<project>/.cache`. */
-export function cacheDir(): string {
-  return process.env.SEARCH_CACHE_DIR ?? join(PROJECT_ROOT, '.cache');
-}
+/** Folder of saved indexes: $SEARCH_CACHE_DIR or `<project>/.cache` (shared with the knowledge snapshot). */
+export { cacheDir };
 
 /** The cache key of an index over `kb`: sha256(kb.hash, INDEX_VERSION, field boosts), 16 hex digits. */
 export function indexKey(kb: Pick<KnowledgeBase, 'hash'>): string {
@@ -63,13 +62,14 @@ export function buildIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
       key: Gazetteer.keysOf(rec),
     };
   });
-  return lunr(function () {
+  const idx = lunr(function () {
     usePipeline(this);
     this.ref('id');
     for (const [field, boost] of Object.entries(FIELD_BOOST)) this.field(field, { boost });
     this.metadataWhitelist = [];
     for (const d of docs) this.add(d);
   });
+  return withExactTerms(idx);
 }
 
 /** A saved index file's content. */
@@ -83,14 +83,14 @@ interface SavedIndex {
 
 /**
  * The saved index for `kb`, or null when there is none (or it is unreadable / from other code).
- * Registers the pipeline first so `lunr.Index.load` resolves it.
+ * Registers the pipeline first so the saved pipeline resolves. Its term lookup is src/search/term-set.ts.
  */
 export function loadSavedIndex(kb: Pick<KnowledgeBase, 'hash'>): lunr.Index | null {
   registerPipeline();
   try {
     const saved = JSON.parse(readFileSync(indexPath(kb), 'utf8')) as SavedIndex;
     if (saved.key !== indexKey(kb) || saved.version !== INDEX_VERSION) return null;
-    return lunr.Index.load(saved.index);
+    return loadIndex(saved.index);
   } catch {
     return null;
   }
@@ -129,18 +129,26 @@ function prune(dir: string, keep: string): void {
 }
 
 /**
- * The index for `kb`: the saved one when its key matches, else built now and saved (a failed save
- * is not an error — the built index is still returned). `built` tells which happened.
+ * Builds the index for `kb` and saves it (a failed save is not an error: a read-only checkout serves
+ * the built index from memory).
  */
-export function loadOrBuildIndex(kb: KnowledgeBase, analyzer: Analyzer): { index: lunr.Index; built: boolean; path: string } {
-  const path = indexPath(kb);
-  const saved = loadSavedIndex(kb);
-  if (saved) return { index: saved, built: false, path };
+export function buildAndSaveIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
   const index = buildIndex(kb, analyzer);
   try {
     saveIndex(kb, index);
   } catch {
     // read-only checkout: serve from memory
   }
-  return { index, built: true, path };
+  return index;
+}
+
+/**
+ * The index for `kb`: the saved one when its key matches, else built now and saved (see
+ * {@link buildAndSaveIndex}). `built` tells which happened.
+ */
+export function loadOrBuildIndex(kb: KnowledgeBase, analyzer: Analyzer): { index: lunr.Index; built: boolean; path: string } {
+  const path = indexPath(kb);
+  const saved = loadSavedIndex(kb);
+  if (saved) return { index: saved, built: false, path };
+  return { index: buildAndSaveIndex(kb, analyzer), built: true, path };
 }

@@ -28,6 +28,13 @@ export const CLAUSE_WEIGHT: Record<Clause['source'], number> = {
   key: 30,
 };
 
+/**
+ * Weight of a question term that only belongs to a recognised name the question uses as context —
+ * an ancestor of, or a modifier of, the record it is about (「2013年の商工業推進計画のアクション6」:
+ * 商工業推進計画 only says which アクション6).
+ */
+export const CONTEXT_TERM_WEIGHT = 0.3;
+
 /** A synonym group with more terms than this has its terms' weight divided among them. */
 export const SYNONYM_GROUP_TERMS = 3;
 
@@ -57,7 +64,10 @@ export function buildClauses(
     out.push({ term, fields: [...fields], boost: CLAUSE_WEIGHT[source] * share, source });
   };
   for (const r of keyRecords) push(r.matched, 'key', [KEY_FIELD]);
-  for (const t of a.tokens) push(t, 'token', MORPH_FIELDS);
+  const heads = new Set(keyRecords.map((r) => r.matched));
+  const contextKeys = a.entities.records.map((r) => r.matched).filter((k) => !heads.has(k));
+  const isContext = (t: string) => contextKeys.some((k) => k.includes(t)) && ![...heads].some((k) => k.includes(t));
+  for (const t of a.tokens) push(t, 'token', MORPH_FIELDS, isContext(t) ? CONTEXT_TERM_WEIGHT : 1);
   for (const t of a.bigrams) push(t, 'bigram', BIGRAM_FIELDS);
   // a synonym group weighs about as much as one question term, however many members it has
   for (const group of a.synonyms.tokenGroups) {

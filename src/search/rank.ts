@@ -4,10 +4,10 @@
  * question's information (terms weighted by inverse document frequency) the top record matches.
  * A question whose rare words are unknown to the catalogue (天気, 年金, パスポート) scores low.
  */
-import type lunr from 'lunr';
+import lunr from 'lunr';
 import type { KnowledgeRecord } from '../knowledge/schema.ts';
 import { BIGRAM_FIELDS, KEY_FIELD, MORPH_FIELDS } from './index-store.ts';
-import type { Clause } from './query.ts';
+import { runClauses, type Clause } from './query.ts';
 
 /** A ranked record. `score` is the lunr score after status weighting; `confidence` ∈ [0, 1]. */
 export interface RankedHit {
@@ -16,8 +16,6 @@ export interface RankedHit {
   confidence: number;
 }
 
-/** Score multipliers by record status: current records first when otherwise equal. */
-export const STATUS_WEIGHT: Record<KnowledgeRecord['status'], number> = { current: 1, past: 0.9, historical: 0.85 };
 
 interface InvertedPosting {
   [field: string]: Record<string, unknown>;
@@ -71,9 +69,10 @@ const BIGRAM_MASS_FULL = 40;
  *    recognised name / synonym found in the question: `explained`) — low for 天気, 年金, パスポート;
  *  - covered: share of the question's terms the hit matches (explained terms count when the hit
  *    matched a synonym or name clause);
- *  - bigram evidence: idf mass of the hit's matched bigrams, relative to {@link BIGRAM_MASS_FULL}.
+ *  - bigram evidence: idf mass of the hit's matched bigrams, relative to {@link BIGRAM_MASS_FULL};
+ *  - concept: the hit's share of the question's synonym-group concepts ({@link ConceptIndex.score}).
  */
-export function confidence(hit: lunr.Index.Result, clauses: Clause[], stats: TermStats, explained: ReadonlySet<string> = new Set()): number {
+export function confidence(hit: lunr.Index.Result, clauses: Clause[], stats: TermStats, explained: ReadonlySet<string> = new Set(), concept = 0): number {
   const meta = hit.matchData.metadata as Record<string, Record<string, unknown>>;
   const inFields = (term: string, fields: readonly string[]) => {
     const m = meta[term];
@@ -100,30 +99,245 @@ export function confidence(hit: lunr.Index.Result, clauses: Clause[], stats: Ter
     }
   }
   const bigram = Math.min(1, biMass / BIGRAM_MASS_FULL);
-  if (total === 0) return bigram / 3;
-  return (known / total + covered / total + bigram) / 3;
+  if (total === 0) return (bigram + concept) / 4;
+  return (known / total + covered / total + bigram + concept) / 4;
 }
 
-/** Score multipliers that depend on the question: wanted kinds and local desks. */
+/** Score multipliers that depend on the question: wanted kinds, local desks, time and size. */
 export interface RankContext {
   /** kinds hinted by the question's words (intents/answers.yaml `kindHints`) */
   kinds: ReadonlySet<KnowledgeRecord['kind']>;
   kindBoost: number;
+  /** multiplier of each kind when the question does not hint at it (intents/answers.yaml `kindPrior`) */
+  kindPrior?: Partial<Record<KnowledgeRecord['kind'], number>>;
+  /** quantities the question states (「1年」「3%」); a record printing the same one fits better */
+  quantities?: readonly { value: number; unit: string }[];
+  /** the quantities a record prints (memoised by the caller) */
+  recordQuantities?: (rec: KnowledgeRecord) => readonly { value: number; unit: string }[];
+  /** programme categories that count as desks when desks are hinted */
+  deskCategories?: ReadonlySet<string>;
   /** ids of the desks located in / serving the 市町 and localities the question names */
   localDesks: ReadonlySet<string>;
   localBoost: number;
+  /** the question is about the time of the historical source (names its plan or its years) */
+  historical?: boolean;
+  /** the question asks about past results (names the past source's year or 実績) */
+  past?: boolean;
+  /** 従業員数 (人) the question states, and its 中小企業基本法 industry group when known */
+  employees?: number;
+  industryGroup?: string;
+}
+
+/** Score multipliers by record status when the question says nothing about time. */
+export const STATUS_WEIGHT_DEFAULT: Record<KnowledgeRecord['status'], number> = { current: 1, past: 0.85, historical: 0.55 };
+/** …when the question names the historical plan or its years (historical records wanted). */
+export const STATUS_WEIGHT_HISTORICAL: Record<KnowledgeRecord['status'], number> = { current: 0.8, past: 0.8, historical: 1.2 };
+/** …when the question asks about past results. */
+export const STATUS_WEIGHT_PAST: Record<KnowledgeRecord['status'], number> = { current: 1, past: 1.1, historical: 0.55 };
+/** Multiplier for a programme whose stated 従業員 ranges fit / exclude the question's headcount. */
+export const EMPLOYEES_FIT = 1.15;
+export const EMPLOYEES_MISFIT = 0.6;
+/** Multiplier for a record that prints a quantity the question states (「1年」 ↔ 「1年間」). */
+export const QUANTITY_FIT = 1.15;
+
+/**
+ * Whether `employees` (人) fits a programme's stated ranges: true / false, or null when the
+ * programme states none. A range limited to industry groups counts only when `industryGroup` is one
+ * of them (or unknown).
+ */
+export function employeesFit(rec: KnowledgeRecord, employees: number, industryGroup?: string): boolean | null {
+  if (rec.kind !== 'program') return null;
+  const ranges = rec.eligibility?.employees;
+  if (!ranges?.length) return null;
+  const relevant = industryGroup ? ranges.filter((r) => !r.industryGroups || r.industryGroups.includes(industryGroup as never)) : ranges;
+  if (!relevant.length) return null;
+  return relevant.some((r) => (r.min === undefined || employees >= r.min) && (r.max === undefined || employees <= r.max));
 }
 
 /**
- * The score of a record for this question: lunr score × status weight × kind boost (when its kind
- * is hinted) × local boost (a desk of the named place, or a programme handled by one).
+ * The score of a record for this question: fused score × status weight (current first; historical
+ * records only when the question is about that time) × kind boost (when its kind is hinted) × local
+ * boost (a desk of the named place, or a programme handled by one), or the kind's prior when its
+ * kind is not hinted × headcount fit × quantity fit.
  */
 export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankContext): number {
-  let s = score * STATUS_WEIGHT[rec.status];
-  if (ctx.kinds.has(rec.kind)) s *= ctx.kindBoost;
+  const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
+  let s = score * status[rec.status];
+  const deskLike = rec.kind === 'program' && ctx.kinds.has('desk') && ctx.deskCategories?.has(rec.category);
+  if (ctx.kinds.has(rec.kind) || deskLike) s *= ctx.kindBoost;
+  else s *= ctx.kindPrior?.[rec.kind] ?? 1;
+  if (ctx.quantities?.length && ctx.recordQuantities) {
+    const printed = ctx.recordQuantities(rec);
+    if (ctx.quantities.some((q) => printed.some((p) => p.unit === q.unit && p.value === q.value))) s *= QUANTITY_FIT;
+  }
   if (ctx.localDesks.size) {
     const local = rec.kind === 'desk' ? ctx.localDesks.has(rec.id) : rec.kind === 'program' && rec.desk.some((d) => ctx.localDesks.has(d));
     if (local) s *= ctx.localBoost;
   }
+  if (ctx.employees !== undefined) {
+    const fit = employeesFit(rec, ctx.employees, ctx.industryGroup);
+    if (fit !== null) s *= fit ? EMPLOYEES_FIT : EMPLOYEES_MISFIT;
+  }
   return s;
+}
+
+/** An empty lunr MatchData (its constructor's arguments are optional at runtime, not in the typings). */
+function emptyMatchData(): lunr.MatchData {
+  const Ctor = lunr.MatchData as unknown as new () => lunr.MatchData;
+  return new Ctor();
+}
+
+/** Weights of the three evidences fused into one score (each first scaled to 0–1 in the query). */
+export const FUSION = { morph: 1, bigram: 0.6, concept: 0.5 };
+
+/** A record found by a question, with each evidence and the match data of both lunr queries. */
+export interface Candidate {
+  ref: string;
+  /** lunr result whose matchData holds the terms of both queries (for {@link confidence}) */
+  result: lunr.Index.Result;
+  morph: number;
+  bigram: number;
+  concept: number;
+  /** FUSION-weighted sum of the scaled evidences */
+  fused: number;
+}
+
+/**
+ * Runs the question twice — morphological terms, synonyms and whole names (fields name/summary/body/
+ * key) and character bigrams (nameBi/summaryBi/bodyBi) — and fuses the two lunr scores, each divided
+ * by its best score, with the concept share ({@link ConceptIndex.score}). Separate queries let the
+ * bigram evidence weigh what {@link FUSION} says whatever the number of terms on either side.
+ */
+export function fuse(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number): Candidate[] {
+  const morph = runClauses(idx, clauses.filter((c) => c.source !== 'bigram'));
+  const bi = runClauses(idx, clauses.filter((c) => c.source === 'bigram'));
+  const maxM = morph[0]?.score || 1;
+  const maxB = bi[0]?.score || 1;
+  const byRef = new Map<string, Candidate>();
+  const get = (r: lunr.Index.Result) => {
+    let c = byRef.get(r.ref);
+    if (!c) byRef.set(r.ref, (c = { ref: r.ref, result: { ref: r.ref, score: 0, matchData: emptyMatchData() }, morph: 0, bigram: 0, concept: 0, fused: 0 }));
+    c.result.matchData.combine(r.matchData);
+    return c;
+  };
+  for (const r of morph) get(r).morph = r.score / maxM;
+  for (const r of bi) get(r).bigram = r.score / maxB;
+  for (const c of byRef.values()) {
+    c.concept = concept(c.ref);
+    c.fused = FUSION.morph * c.morph + FUSION.bigram * c.bigram + FUSION.concept * c.concept;
+    c.result.score = c.fused;
+  }
+  return [...byRef.values()];
+}
+
+/**
+ * Words that put a question in the time of the past or historical sources (knowledge/sources.yaml):
+ * for each such source the years of its `period` (「平成25〜28年度（2013〜2016年度）」 → 2013…2016) and
+ * its `fiscalYear`, as 「2013年」「平成25」「h25」「令和5」, in {@link matchKey} form.
+ */
+export function timeCues(sources: readonly { period: string; fiscalYear: number; status: KnowledgeRecord['status'] }[]): { historical: string[]; past: string[] } {
+  const out = { historical: [] as string[], past: [] as string[] };
+  for (const s of sources) {
+    if (s.status === 'current') continue;
+    const years = [...s.period.matchAll(/(?<!\d)(19|20)\d{2}(?!\d)/g)].map((m) => Number(m[0]));
+    const from = Math.min(s.fiscalYear, ...years);
+    const to = s.status === 'past' ? s.fiscalYear : Math.max(s.fiscalYear, ...years);
+    for (let y = from; y <= to; y++) {
+      const keys = [`${y}年`];
+      if (y >= 1989 && y <= 2019) keys.push(`平成${y - 1988}年`, `h${y - 1988}年`);
+      if (y >= 2019) keys.push(`令和${y - 2018}年`, `r${y - 2018}年`);
+      out[s.status].push(...keys);
+    }
+  }
+  return out;
+}
+
+/** A ranked candidate as the service holds it: the record, its adjusted score and lunr match data. */
+export interface RankedCandidate {
+  record: KnowledgeRecord;
+  score: number;
+  result: lunr.Index.Result;
+}
+
+/** How many of the best candidates {@link preferParents} looks at. */
+export const PARENT_WINDOW = 5;
+/** A sibling counts as matching as well as the best when its score is at least this share of it. */
+export const SIBLING_RATIO = 0.6;
+
+function parentOf(rec: KnowledgeRecord): string | undefined {
+  return 'parent' in rec ? rec.parent : undefined;
+}
+
+/** The question words (morphological and synonym clauses) a candidate matched. */
+function matchedWords(c: RankedCandidate, clauses: Clause[]): Set<string> {
+  const meta = c.result.matchData.metadata as Record<string, Record<string, unknown>>;
+  const out = new Set<string>();
+  for (const cl of clauses) {
+    if (cl.source === 'bigram') continue;
+    const m = meta[cl.term];
+    if (m && cl.fields.some((f) => f in m)) out.add(cl.term);
+  }
+  return out;
+}
+
+const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
+
+/**
+ * Parent (事業) against child (its schemes), among the best {@link PARENT_WINDOW} candidates:
+ *  - a child above its parent keeps its place only if it matches a question word the parent does
+ *    not: when the parent covers every word the child covers, the child's lead is only BM25's
+ *    preference for short texts, and the 事業 that says it all comes first;
+ *  - two children of one parent that each match words the other does not (the question spans
+ *    several schemes) put their parent just above the better of them.
+ * Sorts `ranked` in place (best first) and returns it. Records are looked up in `byId`.
+ */
+export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId: ReadonlyMap<string, KnowledgeRecord>): RankedCandidate[] {
+  ranked.sort((x, y) => y.score - x.score);
+  const top = ranked.slice(0, PARENT_WINDOW);
+  const words = new Map(top.map((c) => [c, matchedWords(c, clauses)]));
+  const lift = (parent: RankedCandidate | undefined, parentId: string, above: RankedCandidate, extra: RankedCandidate[]) => {
+    let p = parent ?? ranked.find((c) => c.record.id === parentId);
+    if (!p) {
+      const rec = byId.get(parentId);
+      if (!rec) return;
+      p = { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
+      for (const e of extra) p.result.matchData.combine(e.result.matchData);
+      ranked.push(p);
+    }
+    p.score = Math.max(p.score, above.score * 1.01);
+  };
+  for (let i = 0; i < top.length; i++) {
+    const child = top[i];
+    const pid = parentOf(child.record);
+    if (!pid) continue;
+    const parent = top.slice(i + 1).find((c) => c.record.id === pid);
+    if (parent && child.score > parent.score && subset(words.get(child)!, words.get(parent)!)) lift(parent, pid, child, []);
+    for (let j = i + 1; j < top.length; j++) {
+      const sib = top[j];
+      if (parentOf(sib.record) !== pid || sib.score < SIBLING_RATIO * child.score) continue;
+      const a = words.get(child)!;
+      const b = words.get(sib)!;
+      if (!subset(a, b) && !subset(b, a)) lift(parent, pid, child, [child, sib]);
+    }
+  }
+  return ranked.sort((x, y) => y.score - x.score);
+}
+
+/**
+ * For a question asking where to consult: when none of the first `rank` candidates is a desk or a
+ * desk-like programme (`isDeskLike`), the general desk `generalId` takes place `rank` (its score set
+ * between its neighbours), so a consultation question always offers a place to ask. Sorts in place.
+ */
+export function consultFallback(ranked: RankedCandidate[], rank: number, generalId: string, isDeskLike: (rec: KnowledgeRecord) => boolean, byId: ReadonlyMap<string, KnowledgeRecord>): RankedCandidate[] {
+  if (rank < 1 || ranked.length < rank - 1) return ranked;
+  const head = ranked.slice(0, rank);
+  if (head.some((c) => isDeskLike(c.record))) return ranked;
+  const rec = byId.get(generalId);
+  if (!rec) return ranked;
+  let g = ranked.find((c) => c.record.id === generalId);
+  if (!g) ranked.push((g = { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } }));
+  const above = ranked[rank - 2];
+  const below = ranked[rank - 1];
+  g.score = above ? (below && below !== g ? (above.score + below.score) / 2 : above.score * 0.99) : Math.max(g.score, 1);
+  return ranked.sort((x, y) => y.score - x.score);
 }

@@ -7,12 +7,16 @@ import type { Card } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
-import { matchKey } from '../text/normalize.ts';
+import { findQuantities, matchKey, type Quantity } from '../text/normalize.ts';
 import type { Gazetteer } from '../text/gazetteer.ts';
+import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
-import { buildIndex, loadOrBuildIndex } from './index-store.ts';
-import { buildClauses, runClauses } from './query.ts';
-import { TermStats, adjustedScore, confidence, type RankContext } from './rank.ts';
+import { buildAndSaveIndex, buildIndex, loadSavedIndex } from './index-store.ts';
+import { mapIndustry } from '../eligibility/classify.ts';
+import { ConceptIndex } from './concepts.ts';
+import { buildClauses } from './query.ts';
+import { TermStats, adjustedScore, confidence, consultFallback, fuse, preferParents, timeCues, type RankContext } from './rank.ts';
+import { recordPrintedText } from './documents.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
 
 /** One ranked record. `score`: lunr BM25 score × status, kind and local weights (src/search/rank.ts; higher is better, not normalised). */
@@ -71,8 +75,8 @@ export interface CreateSearchOptions {
   index?: 'auto' | 'memory';
 }
 
-/** A term found in more than this share of the records is not queried (≈ no information, slow). */
-const COMMON_TERM_SHARE = 0.2;
+/** A term found in more than this share of the records is not queried (≈ no information, slow); lunr idf weighs the rest. */
+const COMMON_TERM_SHARE = 0.6;
 /** …but a small catalogue keeps terms up to this many records. */
 const MIN_COMMON_DF = 20;
 const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
@@ -80,20 +84,33 @@ const MAX_TOP = 50;
 const QUOTE_MAX = 40;
 
 /**
- * Creates the search service: loads the shared tokenizer (≈0.6 s the first time), the wording, and
- * the saved index for `kb` (building and saving it when the knowledge changed).
+ * Creates the search service: loads the shared tokenizer (≈0.5 s the first time), the wording, and
+ * the saved index for `kb` (building and saving it when the knowledge changed). The wording and the
+ * saved index are read while the dictionary loads.
  * @throws Error when the kuromoji dictionary or intents/answers.yaml cannot be read.
  */
 export async function createSearchService(kb: KnowledgeBase, options: CreateSearchOptions = {}): Promise<SearchService> {
+  preloadTokenizer();
   const wording = options.wording ?? loadAnswersWording();
+  const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
   const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion });
-  const { index, built } =
-    options.index === 'memory' ? { index: buildIndex(kb, analyzer), built: true } : loadOrBuildIndex(kb, analyzer);
+  const built = saved === null;
+  const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));
   const stats = new TermStats(index);
+  const concepts = new ConceptIndex(kb, analyzer.synonyms);
+  const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
   const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
   const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(matchKey).filter(Boolean) }));
+  const deskCategories = new Set(wording.kindHints.deskCategories);
+  const printedQuantities = new Map<string, Quantity[]>();
+  const recordQuantities = (rec: KnowledgeRecord): Quantity[] => {
+    let q = printedQuantities.get(rec.id);
+    if (!q) printedQuantities.set(rec.id, (q = findQuantities(recordPrintedText(rec))));
+    return q;
+  };
+  const isDeskLike = (rec: KnowledgeRecord) => rec.kind === 'desk' || (rec.kind === 'program' && deskCategories.has(rec.category));
   const rankContext = (a: Analysis): RankContext => {
     const kinds = new Set(hints.filter((h) => h.words.some((w) => a.folded.includes(w))).map((h) => h.kind));
     const localDesks = new Set<string>();
@@ -108,7 +125,21 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         if (area.defaultDesk) localDesks.add(area.defaultDesk);
       }
     }
-    return { kinds, kindBoost: wording.kindHints.boost, localDesks, localBoost: wording.localBoost };
+    const employees = a.quantities.find((q) => q.unit === '人')?.value;
+    return {
+      kinds,
+      kindBoost: wording.kindHints.boost,
+      deskCategories,
+      kindPrior: wording.kindPrior,
+      quantities: a.quantities,
+      recordQuantities,
+      localDesks,
+      localBoost: wording.localBoost,
+      historical: a.entities.records.some((r) => kb.byId.get(r.id)?.status === 'historical') || cues.historical.some((k) => a.folded.includes(k)),
+      past: cues.past.some((k) => a.folded.includes(k)),
+      employees,
+      industryGroup: employees === undefined ? undefined : (mapIndustry(kb.industries, a.normalized)?.group ?? undefined),
+    };
   };
 
   const generalDeskCard = (): Card[] => {
@@ -142,13 +173,16 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
     const ranked: { result: lunr.Index.Result; hit: SearchHit }[] = [];
     const ctx = rankContext(a);
-    for (const result of runClauses(index, clauses)) {
-      const record = kb.byId.get(result.ref);
+    for (const c of fuse(index, clauses, (ref) => concepts.score(ref, a.synonyms.groupIds))) {
+      const record = kb.byId.get(c.ref);
       if (!record || !kinds.has(record.kind)) continue;
-      ranked.push({ result, hit: { record, score: adjustedScore(result.score, record, ctx) } });
+      ranked.push({ result: c.result, hit: { record, score: adjustedScore(c.fused, record, ctx) } });
     }
-    ranked.sort((x, y) => y.hit.score - x.hit.score);
-    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained)) : 0;
+    let ordered = preferParents(ranked.map((r) => ({ record: r.hit.record, score: r.hit.score, result: r.result })), clauses, kb.byId).filter((c) => kinds.has(c.record.kind));
+    if (ctx.kinds.has('desk') && kinds.has('desk')) ordered = consultFallback(ordered, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId);
+    ranked.length = 0;
+    for (const c of ordered) ranked.push({ result: c.result, hit: { record: c.record, score: c.score } });
+    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained), concepts.score(ranked[0].hit.record.id, a.synonyms.groupIds)) : 0;
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits = ranked.slice(0, top).map((r) => r.hit);
     const cards = hits.map((h) => recordCard(h.record, kb, wording));

@@ -22,8 +22,14 @@ export const AnswersWording = z.strictObject({
       desk: z.array(z.string().min(1)).default([]),
       definition: z.array(z.string().min(1)).default([]),
       measure: z.array(z.string().min(1)).default([]),
+      /** programme categories that answer a desk question too (a 相談 programme is a place to ask) */
+      deskCategories: z.array(z.string().min(1)).default([]),
     })
-    .default({ boost: 1, program: [], desk: [], definition: [], measure: [] }),
+    .default({ boost: 1, program: [], desk: [], definition: [], measure: [], deskCategories: [] }),
+  kindPrior: z
+    .strictObject({ program: z.number().positive(), desk: z.number().positive(), definition: z.number().positive(), measure: z.number().positive() })
+    .default({ program: 1, desk: 1, definition: 1, measure: 1 }),
+  consultFallbackRank: z.number().int().min(0).max(10).default(0),
   localBoost: z.number().positive().default(1),
   reply: z.strictObject({
     found: z.string().min(1),

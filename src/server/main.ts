@@ -8,10 +8,13 @@
 import pino from 'pino';
 import { gracefulShutdown, readinessRoute } from '../ops/http.ts';
 import { createOperations } from '../ops/operations.ts';
+import { preloadTokenizer } from '../text/tokenizer.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
+  // the dictionary is read and decompressed off the main thread while the configuration and knowledge load
+  preloadTokenizer();
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const started = Date.now();

@@ -16,6 +16,10 @@ export interface MunicipalityEntity {
   name: string;
   /** the text as matched (folded form) */
   matched: string;
+  /** position just after the match in the folded text */
+  end: number;
+  /** true when only a locality of the 市町 was named (「阿知須」 → 山口市) */
+  viaLocality?: boolean;
 }
 
 /** A recognised locality inside a 市町 (e.g. 小郡 in 山口市), with the desk that serves it if stated. */
@@ -160,12 +164,12 @@ export class Gazetteer {
     const tag = `${e.type}:${e.type === 'record' ? e.rec.id : e.type === 'locality' ? `${e.area.id}/${e.name}` : e.area.id}`;
     if (seen.has(tag)) return;
     seen.add(tag);
-    if (e.type === 'municipality') out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key });
+    if (e.type === 'municipality') out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key, end });
     else if (e.type === 'locality') {
       out.localities.push({ areaId: e.area.id, municipality: e.area.name, name: e.name, desk: e.desk, matched: e.key });
       if (!seen.has(`municipality:${e.area.id}`)) {
         seen.add(`municipality:${e.area.id}`);
-        out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key });
+        out.municipalities.push({ id: e.area.id, name: e.area.name, matched: e.key, end, viaLocality: true });
       }
     } else out.records.push({ id: e.rec.id, kind: e.rec.kind, name: e.rec.name, matched: e.key, end });
   }

@@ -19,6 +19,8 @@ export interface Expansion {
   added: string[];
   /** `added`, split by group (one list per group hit, in the order the groups were hit) */
   groups: string[][];
+  /** indexes (into synonyms.yaml) of the groups hit, in the order they were hit */
+  groupIds: number[];
 }
 
 interface Member {
@@ -32,24 +34,30 @@ interface Member {
  * Finds synonym-group members in text. Matching is on {@link matchKey} forms (width, kana and
  * 長音 folded); an all-ASCII member must stand as a whole word (「hp」 does not match 「php」);
  * one-character Japanese members are ignored (too ambiguous as substrings).
+ * Scanning is left to right, the longest member at each position first; a member inside a longer
+ * one found earlier is not counted again (「事業承継」 does not also count as 「承継」).
  */
 export class SynonymExpander {
-  private readonly members: Member[];
   private readonly groups: string[][];
+  /** canonical word of each group (as written in synonyms.yaml) */
+  readonly canonicals: string[];
+  /** members by their first character, longest first */
+  private readonly byFirst = new Map<string, Member[]>();
 
   constructor(groups: SynonymGroup[]) {
     this.groups = groups.map((g) => [...new Set([g.canonical, ...g.words])]);
-    this.members = [];
+    this.canonicals = groups.map((g) => g.canonical);
     this.groups.forEach((words, group) => {
       for (const word of words) {
         const key = matchKey(word);
         const ascii = /^[\x20-\x7e]+$/.test(key);
         if (!key || (!ascii && [...key].length < 2)) continue;
-        this.members.push({ key, word, group, ascii });
+        let list = this.byFirst.get(key[0]);
+        if (!list) this.byFirst.set(key[0], (list = []));
+        list.push({ key, word, group, ascii });
       }
     });
-    // longest first, so that a long member wins over a member it contains
-    this.members.sort((a, b) => b.key.length - a.key.length);
+    for (const list of this.byFirst.values()) list.sort((a, b) => b.key.length - a.key.length);
   }
 
   /** Number of groups loaded. */
@@ -58,32 +66,54 @@ export class SynonymExpander {
   }
 
   /**
+   * Members found in `folded` (a {@link matchKey} string), in text order, each with its group.
+   * Cost: O(text length × members sharing a first character).
+   */
+  scan(folded: string): { word: string; key: string; group: number }[] {
+    const out: { word: string; key: string; group: number }[] = [];
+    let coveredTo = 0;
+    for (let i = 0; i < folded.length; i++) {
+      const list = this.byFirst.get(folded[i]);
+      if (!list) continue;
+      let found = '';
+      for (const m of list) {
+        const end = i + m.key.length;
+        if (found) {
+          // the same word may be listed in several groups: report each
+          if (m.key === found) out.push({ word: m.word, key: m.key, group: m.group });
+          if (m.key.length < found.length) break;
+          continue;
+        }
+        if (end <= coveredTo) break; // inside a longer member already found
+        if (!folded.startsWith(m.key, i)) continue;
+        if (m.ascii && !wordBoundary(folded, i, end)) continue;
+        out.push({ word: m.word, key: m.key, group: m.group });
+        coveredTo = end;
+        found = m.key;
+      }
+    }
+    return out;
+  }
+
+  /** The groups (indexes into synonyms.yaml) any member of which occurs in `folded`. */
+  groupsIn(folded: string): Set<number> {
+    return new Set(this.scan(folded).map((m) => m.group));
+  }
+
+  /**
    * Members of any group found in `folded` (a {@link matchKey} string) and the other members of
-   * their groups. Each group is expanded once; a member found inside a longer found member is not
-   * counted again.
+   * their groups. Each group is expanded once; each member is reported once.
    */
   expand(folded: string): Expansion {
     const matched: string[] = [];
-    const hitGroups = new Set<number>();
-    const taken: [number, number][] = [];
-    for (const m of this.members) {
-      let from = 0;
-      for (;;) {
-        const at = folded.indexOf(m.key, from);
-        if (at < 0) break;
-        from = at + 1;
-        const end = at + m.key.length;
-        if (m.ascii && !wordBoundary(folded, at, end)) continue;
-        if (taken.some(([a, b]) => at >= a && end <= b)) continue;
-        taken.push([at, end]);
-        matched.push(m.word);
-        hitGroups.add(m.group);
-        break;
-      }
+    const groupIds: number[] = [];
+    for (const m of this.scan(folded)) {
+      if (!matched.includes(m.word)) matched.push(m.word);
+      if (!groupIds.includes(m.group)) groupIds.push(m.group);
     }
     const seen = new Set(matched.map(matchKey));
     const groups: string[][] = [];
-    for (const g of hitGroups) {
+    for (const g of groupIds) {
       const list: string[] = [];
       for (const w of this.groups[g]) {
         const k = matchKey(w);
@@ -94,7 +124,7 @@ export class SynonymExpander {
       }
       if (list.length) groups.push(list);
     }
-    return { matched, added: groups.flat(), groups };
+    return { matched, added: groups.flat(), groups, groupIds };
   }
 }
 

@@ -1,0 +1,13 @@
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); process.stderr.write(`${l} ${(n - t).toFixed(0)}ms rss ${(process.memoryUsage().rss/2**20).toFixed(0)}\n`); t = n; };
+lap('boot');
+await import('yaml'); lap('yaml');
+await import('zod'); lap('zod');
+await import('/work/main/src/knowledge/schema.ts'); lap('schema');
+await import('/work/main/src/knowledge/load.ts'); lap('load');
+await import('lunr'); lap('lunr');
+await import('kuromoji'); lap('kuromoji mod');
+await import('/work/main/src/search/service.ts'); lap('service');
+const tok = await import('/work/main/src/text/tokenizer.ts');
+await tok.getTokenizer(); lap('dict');
+(globalThis as any).gc?.(); lap('gc');

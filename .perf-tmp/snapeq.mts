@@ -1,0 +1,20 @@
+import { isDeepStrictEqual } from 'node:util';
+import { loadKnowledge } from '/work/main/src/knowledge/load.ts';
+import { snapshotPath } from '/work/main/src/knowledge/snapshot.ts';
+import { rmSync, existsSync } from 'node:fs';
+const dir = process.argv[2];
+const first = loadKnowledge(dir);
+const p = snapshotPath(first.kb!.hash);
+rmSync(p, { force: true });
+let t = performance.now();
+const fresh = loadKnowledge(dir).kb!;
+console.log('fresh ms', (performance.now() - t).toFixed(0), 'snapshot written', existsSync(p));
+t = performance.now();
+const snap = loadKnowledge(dir).kb!;
+console.log('snapshot ms', (performance.now() - t).toFixed(0));
+for (const k of ['records', 'synonyms', 'industries', 'sources', 'hash', 'programs', 'desks', 'areas', 'definitions', 'measures'] as const)
+  console.log(k, isDeepStrictEqual((fresh as any)[k], (snap as any)[k]));
+t = performance.now();
+const o1 = [...fresh.origin].map(([id, o]) => [id, o.parsed.file, o.index]);
+const o2 = [...snap.origin].map(([id, o]) => [id, o.parsed.file, o.index]);
+console.log('origin', isDeepStrictEqual(o1, o2), o1.length, 'lazy ms', (performance.now() - t).toFixed(0));

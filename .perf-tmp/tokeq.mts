@@ -1,0 +1,28 @@
+import kuromoji from 'kuromoji';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { getTokenizer, dictionaryPath } from '/work/main/src/text/tokenizer.ts';
+const files: string[] = [];
+const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (/\.(ya?ml|md|txt|jsonl)$/.test(n)) files.push(p); } };
+walk('knowledge'); walk('../shared/seeds'); walk('../shared/eval'); walk('intents');
+const text = files.map((f) => readFileSync(f, 'utf8')).join('\n') + '\n𠮷野家 ｱｲｳ ①②③ 🙂 \u0000 abc123 ＡＢＣ';
+const lines = text.split('\n');
+console.log('files', files.length, 'lines', lines.length, 'chars', text.length);
+let t = performance.now();
+const ours = await getTokenizer();
+console.log('ours load', (performance.now() - t).toFixed(0));
+t = performance.now();
+const stock = await new Promise<any>((res, rej) => kuromoji.builder({ dicPath: dictionaryPath() }).build((e, tk) => (e ? rej(e) : res(tk))));
+console.log('stock load', (performance.now() - t).toFixed(0));
+let diff = 0;
+t = performance.now();
+const safe = (tk: any, l: string) => { try { return tk.tokenize(l); } catch (e) { return 'ERR ' + String(e); } };
+const a = lines.map((l) => safe(ours, l));
+console.log('ours tokenize', (performance.now() - t).toFixed(0));
+t = performance.now();
+const b = lines.map((l) => safe(stock, l));
+console.log('stock tokenize', (performance.now() - t).toFixed(0));
+for (let i = 0; i < lines.length; i++) if (!isDeepStrictEqual(a[i], b[i])) { if (diff++ < 3) console.log('DIFF', lines[i]); }
+console.log('errors', a.filter((x: any) => typeof x === 'string'), b.filter((x: any) => typeof x === 'string'));
+console.log('tokens', a.flat().length, 'diffs', diff);
