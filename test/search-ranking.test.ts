@@ -34,6 +34,14 @@ describe('kind hints', () => {
   });
 });
 
+describe('consultation questions', () => {
+  it('offer the general desk among the first three when no desk matches the topic', () => {
+    const r = ids('商店街のデータ分析とイベントを相談できるところは？', 3);
+    expect(r).toContain('yorozu');
+    expect(r[0]).not.toBe('yorozu');
+  });
+});
+
 describe('current over historical', () => {
   it('prefers the current record when the question says nothing about time', () => {
     const r = ids('創業経費を支援してほしい');

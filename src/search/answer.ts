@@ -78,7 +78,7 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
 }
 
 /**
- * The card of one record: title = name; subtitle = category/desk type/level; text = the summary's
+ * The card of one record: title = name; subtitle = category/desk type/level/the law of a definition; text = the summary's
  * first sentence plus, for past or historical records, a note saying so; fields = key terms as printed
  * (補助率・上限, 利率・限度額・期間, 対象 …); desk name and phone; 「出典: <document>、<年度>」.
  * @param w wording (default: intents/answers.yaml, loaded once)
@@ -88,7 +88,15 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
   const wording = wordingOrDefault(w);
   const source = kb.sources.find((s) => s.file === rec.source.file);
   const subtitle =
-    rec.kind === 'program' ? rec.category : rec.kind === 'desk' ? rec.deskType : rec.kind === 'measure' ? rec.level : rec.kind === 'area' ? rec.municipalityType : undefined;
+    rec.kind === 'program'
+      ? rec.category
+      : rec.kind === 'desk'
+        ? rec.deskType
+        : rec.kind === 'measure'
+          ? rec.level
+          : rec.kind === 'area'
+            ? rec.municipalityType
+            : rec.law; // definitions: several share a printed heading (中小企業者) under different laws
   const statusNote =
     rec.status === 'past'
       ? fill(wording.card.status.past, { fiscalYear: rec.fiscalYear })
