@@ -169,13 +169,13 @@ describe('live knowledge reload on a running server', () => {
   });
 
   it('logs JSON lines carrying the request id it echoes, and records unanswered questions', async () => {
-    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-ops-42' }, body: JSON.stringify({ user: 'rid', text: '火星でのラーメン屋開業の補助 電話090-1234-5678' }) });
+    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-ops-42' }, body: JSON.stringify({ user: 'rid', text: '住宅ローンの金利を比べたい。電話090-1234-5678' }) });
     expect(res.headers.get('x-request-id')).toBe('req-ops-42');
     const own = await fetch(`${server.url}/healthz`);
     expect(own.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await waitFor(() => server.logs.find((l) => (l.req as { id?: string } | undefined)?.id === 'req-ops-42'))).toMatchObject({ res: { statusCode: 200 }, responseTime: expect.any(Number) });
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { channel: string; reason: string; text: string });
-    const entry = lines.find((l) => l.text.includes('ラーメン'));
+    const entry = lines.find((l) => l.text.includes('住宅ローン'));
     expect(entry).toMatchObject({ channel: 'web', reason: 'unanswered' });
     expect(entry!.text).toContain('＜電話番号＞');
   });
