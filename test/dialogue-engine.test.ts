@@ -223,3 +223,23 @@ describe('other intents and the store', () => {
     expect(await store.markOnce('m', 5)).toBe(false);
   });
 });
+
+describe('free-text answers', () => {
+  it('show at most searchCards cards, the next hits as buttons, and a way on; a button opens the record', async () => {
+    const { engine } = await engineFor(kb);
+    const [answer] = await talk(engine, 'fa1', '創業や事業承継に使える補助金や資金はある？');
+    const cards = answer.replies.flatMap((r) => (r.type === 'cards' ? r.cards : []));
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.length).toBeLessThanOrEqual(3);
+    const buttons = answer.replies.flatMap((r) => (r.type === 'choices' ? r.choices : []));
+    expect(buttons.map((b) => b.label)).toContain('使える支援を診断');
+    const more = buttons.filter((b) => b.value.startsWith('detail:'));
+    for (const b of more) expect(cards.map((c) => c.title)).not.toContain(b.label);
+    if (more.length) {
+      const opened = await engine.handle('fa1', { type: 'choice', value: more[0].value });
+      expect(turnText(opened)).toContain(more[0].label);
+    }
+    const diag = await engine.handle('fa1', { type: 'choice', value: buttons.find((b) => b.label === '使える支援を診断')!.value });
+    expect(diag.awaiting).toBe('purpose');
+  });
+});

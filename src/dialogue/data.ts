@@ -55,6 +55,9 @@ export const FlowFile = z.strictObject({
   unknownWords: Words.min(1),
   resultCount: z.number().int().min(1).max(20),
   missCount: z.number().int().min(1).max(20),
+  /** a free-text answer shows this many cards, and the next `searchMore` hits as buttons */
+  searchCards: z.number().int().min(1).max(10).default(3),
+  searchMore: z.number().int().min(0).max(10).default(3),
   oneShot: z.strictObject({
     minSlots: z.number().int().min(1),
     minSlotsWithProfile: z.number().int().min(1),

@@ -217,16 +217,27 @@ export function definitionAnswer(data: DialogueData, kb: KnowledgeBase, p: Profi
   };
 }
 
-/** A free-text search turn: the search's first line and cards (or its not-found reply and the general desk). */
+/**
+ * A free-text search turn: the search's first line, the best `searchCards` hits as cards, the next
+ * `searchMore` as buttons (「詳しく」 on each), and a way on (診断・相談先); or the not-found reply with the
+ * general desk.
+ */
 export function searchAnswer(search: SearchService | null, message: string, data: DialogueData): Answer & { answered: boolean; normalized: string } {
   if (!search) return { replies: text(wording(data, 'error')), suggestions: [], results: [], answered: false, normalized: message };
-  const res = search.search(message, { top: 5 });
+  const { searchCards, searchMore } = data.flow;
+  const res = search.search(message, { top: searchCards + searchMore });
   const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
-  const cards = res.cards.map((c) => ({ ...c, actions: c.actions ?? [{ label: '詳しく', value: `${CHOICE_PREFIX.detail}${c.id}` }] }));
+  const detail = (id: string): Choice => ({ label: '詳しく', value: `${CHOICE_PREFIX.detail}${id}` });
+  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => ({ ...c, actions: c.actions ?? [detail(c.id)] }));
+  const more = res.answered ? res.hits.slice(searchCards).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` })) : [];
+  const onward = wordingChoices(data, 'search.onward');
+  const replies: OutgoingMessage[] = [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])];
+  if (more.length || onward.length) replies.push({ type: 'choices', text: wording(data, more.length ? 'search.more' : 'search.next'), choices: [...more, ...onward] });
   const shown = res.answered ? res.hits : res.cards.map((c) => search.kb.byId.get(c.id)).filter((r): r is KnowledgeRecord => !!r).map((record) => ({ record }));
+  const suggested = shown.slice(0, res.answered ? searchCards : undefined);
   return {
-    replies: [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])],
-    suggestions: shown.filter((h) => h.record.kind === 'program' || h.record.kind === 'desk').map((h) => suggestion(h.record)),
+    replies,
+    suggestions: suggested.filter((h) => h.record.kind === 'program' || h.record.kind === 'desk').map((h) => suggestion(h.record)),
     results: shown.map((h) => h.record.id),
     answered: res.answered,
     normalized: res.normalized,
