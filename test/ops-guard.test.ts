@@ -132,6 +132,13 @@ describe('conversation store unreachable', () => {
     expect(store.available).toBe(false);
     expect(await store.markOnce('line:evt', 60)).toBe(true);
 
+    // a plain question from a user who is not in a dialogue is just answered
+    const plain = await say(engine, 'web:other', '補助金はある？');
+    expect(texts(plain)).toEqual(['「補助金はある？」についてお答えします。']);
+    // a user this instance last saw mid-dialogue is told, even when typing
+    const typed = await say(engine, 'web:u', '10人');
+    expect(texts(typed)[0]).toBe(wording.storeUnavailable);
+
     backing.down = false;
     const back = await engine.handle('web:u', { type: 'choice', value: 'industry:0' }, { channel: 'web' });
     expect(texts(back)).not.toContain(wording.storeUnavailable);

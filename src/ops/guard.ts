@@ -3,8 +3,10 @@
  *
  * 1. per-user rate limit — over the limit, the turn is answered with intents/ops.yaml `rateLimited`
  *    and the engine is not called;
- * 2. degraded store — when the conversation store failed during the turn (see resilient-store.ts),
- *    the reply starts with `storeUnavailable` (the answer itself is still given);
+ * 2. degraded store — when the conversation store failed during the turn (see resilient-store.ts)
+ *    and the user was in a dialogue (a button press, a turn that asks a question, or a user this
+ *    instance last saw mid-dialogue), the reply starts with `storeUnavailable` (the answer itself is
+ *    still given); a plain question is just answered;
  * 3. unanswered log — a free-text turn that ended `answered: false`, and the question before a
  *    「違う」「わからない」 that followed an answer, are written (redacted) to the unanswered log.
  *
@@ -36,8 +38,19 @@ export function textTurn(text: string): TurnResult {
   return { replies: [{ type: 'text', text }], awaiting: null, choices: [], suggestions: [] };
 }
 
+/** How many users' "mid-dialogue" flags an instance remembers for the degraded notice. */
+const DIALOGUE_MEMORY = 10_000;
+
 /** Wraps the engine with the rate limit, the degraded-store notice and the unanswered log. */
 export function guardEngine(opts: GuardOptions): Engine {
+  // users last seen waiting for an answer, oldest first (bounded; only used while the store is down)
+  const inDialogue = new Map<string, true>();
+  const remember = (userKey: string, awaiting: boolean) => {
+    inDialogue.delete(userKey);
+    if (!awaiting) return;
+    inDialogue.set(userKey, true);
+    if (inDialogue.size > DIALOGUE_MEMORY) inDialogue.delete(inDialogue.keys().next().value!);
+  };
   let matcherFor: OpsWording | null = null;
   let isRejection: (text: string) => boolean = () => false;
   const rejection = (w: OpsWording, text: string) => {
@@ -64,8 +77,13 @@ export function guardEngine(opts: GuardOptions): Engine {
       const before = rejects && opts.unanswered ? await opts.store.get(userKey) : null;
 
       const engine = opts.engine();
+      const wasInDialogue = inDialogue.has(userKey);
       const { value: result, ctx } = await runInTurn(() => engine.handle(userKey, incoming, meta));
-      if (ctx.degraded) result.replies = [{ type: 'text', text: wording.storeUnavailable }, ...result.replies];
+      if (ctx.degraded && (wasInDialogue || incoming.type === 'choice' || result.awaiting !== null)) {
+        result.replies = [{ type: 'text', text: wording.storeUnavailable }, ...result.replies];
+      }
+      // while the store is down the real place is unknown: keep telling a user who was in a dialogue
+      if (!ctx.degraded || result.awaiting !== null) remember(userKey, result.awaiting !== null);
 
       if (opts.unanswered) {
         try {

@@ -1,0 +1,96 @@
+/**
+ * Per-term posting lists with lunr's own BM25 weights, read from a lunr index's inverted index and
+ * field vectors. lunr stores, for every (record, field), a vector of (term index, weight) where the
+ * weight is BM25 × field boost; `Index.query` scores a field as Σ clause boost × weight / |query
+ * vector of the field|. src/search/fuse.ts adds the contribution of frequent terms from these lists
+ * instead of making lunr build match data for hundreds of records per frequent term.
+ */
+import type lunr from 'lunr';
+
+/** Records having a term in one field, in lunr's posting order, with the term's weight in each. */
+export interface PostingList {
+  /** record numbers ({@link PostingWeights.refs} indexes) */
+  docs: Int32Array;
+  /** lunr's weight of the term in that record's field vector (BM25 × field boost) */
+  weights: Float64Array;
+}
+
+type Posting = Record<string, Record<string, unknown>> & { _index: number };
+
+const EMPTY: PostingList = { docs: new Int32Array(0), weights: new Float64Array(0) };
+
+/** Posting lists of a lunr index, built per (term, field) on first use and kept (≤ the index's size). */
+export class PostingWeights {
+  /** record refs, numbered in the order of the index's field vectors */
+  readonly refs: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly inverted: Record<string, Posting>;
+  private readonly vectors: Record<string, { elements: number[] }>;
+  private readonly lists = new Map<string, PostingList>();
+
+  constructor(idx: lunr.Index) {
+    // lunr keeps these public at runtime; the type definitions mark them internal
+    const raw = idx as unknown as { invertedIndex: Record<string, Posting>; fieldVectors: Record<string, { elements: number[] }> };
+    this.inverted = raw.invertedIndex;
+    this.vectors = raw.fieldVectors;
+    for (const fieldRef of Object.keys(raw.fieldVectors)) {
+      const ref = fieldRef.slice(fieldRef.indexOf('/') + 1);
+      if (!this.numbers.has(ref)) (this.numbers.set(ref, this.refs.length), this.refs.push(ref));
+    }
+  }
+
+  /** Number of records. */
+  get size(): number {
+    return this.refs.length;
+  }
+
+  /** The number of record `ref` (−1 when unknown). */
+  numberOf(ref: string): number {
+    return this.numbers.get(ref) ?? -1;
+  }
+
+  /** lunr's term index of `term` (its position in query and field vectors), or −1 when not indexed. */
+  termIndex(term: string): number {
+    return Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term]._index : -1;
+  }
+
+  /** Whether record `ref` has `term` in `field`. */
+  has(term: string, field: string, ref: string): boolean {
+    const posting = Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term][field] : undefined;
+    return posting !== undefined && Object.prototype.hasOwnProperty.call(posting, ref);
+  }
+
+  /** The records having `term` in `field` with its weights (empty when none). */
+  list(term: string, field: string): PostingList {
+    const key = `${field}\0${term}`;
+    let list = this.lists.get(key);
+    if (list) return list;
+    const posting = Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term] : undefined;
+    const refs = posting?.[field] ? Object.keys(posting[field]) : [];
+    if (!posting || !refs.length) list = EMPTY;
+    else {
+      list = { docs: new Int32Array(refs.length), weights: new Float64Array(refs.length) };
+      for (let i = 0; i < refs.length; i++) {
+        list.docs[i] = this.numberOf(refs[i]);
+        list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
+      }
+    }
+    this.lists.set(key, list);
+    return list;
+  }
+}
+
+/** The value at term index `index` of a lunr vector's [index, value, …] elements (sorted by index); 0 when absent. */
+function weightIn(elements: number[] | undefined, index: number): number {
+  if (!elements) return 0;
+  let lo = 0;
+  let hi = elements.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = elements[mid * 2];
+    if (at === index) return elements[mid * 2 + 1];
+    if (at < index) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
