@@ -3,6 +3,7 @@ import { classify } from '../src/eligibility/classify.ts';
 import { checkProgram, countMatches, matchPrograms } from '../src/eligibility/match.ts';
 import type { Profile } from '../src/eligibility/profile.ts';
 import { fixtureKb } from './helpers/engine-fixture.ts';
+import { loadKnowledgeOrThrow } from '../src/knowledge/load.ts';
 
 const kb = fixtureKb();
 const run = (p: Profile) => matchPrograms(kb, p, classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital }));
@@ -55,5 +56,21 @@ describe('programme matching', () => {
   it('countMatches agrees with matchPrograms', () => {
     const p: Profile = { purpose: '事業承継', corporation: '法人' };
     expect(countMatches(kb, p, classify(kb, {}))).toBe(run(p).matches.length);
+  });
+});
+
+describe('a chamber’s own services (eligibility.servedBy) on the bundled knowledge', () => {
+  const real = loadKnowledgeOrThrow();
+  const runReal = (p: Profile) => matchPrograms(real, p, classify(real, { industry: p.industry, employees: p.employees, capital: p.capital }));
+  const chamberOnly = real.programs.filter((p) => p.eligibility?.servedBy?.includes('cci-yamaguchi')).map((p) => p.name);
+
+  it('serve a business in the chamber’s district (小郡), not one in 阿知須, whose desk is 山口県央商工会 (004 L27)', () => {
+    expect(chamberOnly.length).toBeGreaterThan(0);
+    const ogori = runReal({ purpose: '事業承継', industry: '飲食店', employees: 4, corporation: '個人事業主', municipality: '山口市', area: '小郡' });
+    expect(names(ogori.matches).some((n) => chamberOnly.includes(n))).toBe(true);
+    const ajisu = runReal({ purpose: '事業承継', industry: '飲食店', employees: 4, corporation: '個人事業主', municipality: '山口市', area: '阿知須' });
+    expect(names(ajisu.matches).filter((n) => chamberOnly.includes(n))).toEqual([]);
+    const miss = ajisu.misses.find((m) => chamberOnly.includes(m.program.name));
+    expect(miss?.excludedBy).toMatch(/山口商工会議所の管内の事業者が対象です（阿知須は山口県央商工会の地区）/);
   });
 });

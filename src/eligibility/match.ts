@@ -7,6 +7,7 @@
  * Ranking: purpose fit first (the dialogue's purpose against `eligibility.purposes`), then how many
  * conditions were positively confirmed, then an optional relevance boost (e.g. free-text search score).
  */
+import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Program } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
@@ -116,6 +117,14 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const list = e.municipalities.join('・');
     const ok = p.municipality ? e.municipalities.some((m) => m === p.municipality || /県内|山口県/.test(m)) : null;
     out.push({ field: 'municipalities', ok, text: ok === false ? `${list}の事業者が対象です` : `${list}の事業者が対象` });
+  }
+  if (e.servedBy?.length && p.municipality) {
+    // a chamber's own services are for the businesses of its district (管内)
+    const local = localDesks(kb, p.municipality, p.area);
+    const names = e.servedBy.map((id) => kb.byId.get(id)?.name ?? id).join('・');
+    const ok = local.decided ? e.servedBy.includes(local.decided.id) : local.desks.some((d) => e.servedBy!.includes(d.id)) ? null : false;
+    const where = local.decided ? `（${p.area ?? p.municipality}は${local.decided.name}の地区）` : '';
+    out.push({ field: 'servedBy', ok, text: ok === false ? `${names}の管内の事業者が対象です${where}` : `${names}の管内の事業者が対象` });
   }
   if (e.capitalMax?.yen !== undefined) {
     const ok = typeof p.capital === 'number' ? p.capital <= e.capitalMax.yen : null;

@@ -89,6 +89,7 @@ function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: stri
   if (rec.kind === 'program') {
     rec.desk.forEach((id, i) => refs.push({ path: ['desk', i], id, kinds: ['desk'], what: 'desk' }));
     if (rec.parent) refs.push({ path: ['parent'], id: rec.parent, kinds: ['program'], what: 'parent programme' });
+    rec.eligibility?.servedBy?.forEach((id, i) => refs.push({ path: ['eligibility', 'servedBy', i], id, kinds: ['desk'], what: 'desk' }));
   } else if (rec.kind === 'desk') {
     if (rec.parent) refs.push({ path: ['parent'], id: rec.parent, kinds: ['desk'], what: 'parent desk' });
   } else if (rec.kind === 'area') {

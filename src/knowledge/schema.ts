@@ -101,6 +101,11 @@ export const Eligibility = z.strictObject({
   /** 資本金 upper bound in 円, as printed. */
   capitalMax: Amount.optional(),
   /**
+   * ids of the 商工会議所/商工会 whose members (管内の事業者) the programme serves, e.g. 山口商工会議所's
+   * own services (004 L8 「管内事業者」): a business whose local desk is another one is not served.
+   */
+  servedBy: z.array(z.string().min(1)).optional(),
+  /**
    * 技術・産業分野 the programme is limited to (labels of knowledge/fields.yaml), only where the source
    * states it: 「対象分野 環境・エネルギー、医療(ヘルスケアを含む。)、バイオ関連分野」 (001 L784).
    */

@@ -85,12 +85,14 @@ function lazyResult(ref: string, queries: QueryScores[], postings: PostingWeight
     get matchData(): lunr.MatchData {
       if (md) return md;
       md = emptyMatchData();
+      // MatchData.add exists at runtime; @types/lunr omits it
+      const add = (md as unknown as { add(term: string, field: string, metadata: object): void }).add.bind(md);
       for (const q of queries) {
         for (const hits of q.lunrHits) {
           const r = hits.get(ref);
           if (r) md.combine(r.matchData);
         }
-        for (const c of q.common) for (const f of c.fields) if (postings.has(c.term, f, ref)) md.add(c.term, f, Object.create(null) as object);
+        for (const c of q.common) for (const f of c.fields) if (postings.has(c.term, f, ref)) add(c.term, f, Object.create(null) as object);
       }
       return md;
     },
@@ -110,7 +112,7 @@ function lazyResult(ref: string, queries: QueryScores[], postings: PostingWeight
 function scoreQuery(idx: lunr.Index, postings: PostingWeights, clauses: Clause[], common: (c: Clause) => boolean): QueryScores {
   const pipeline = (idx as unknown as { pipeline: lunr.Pipeline }).pipeline;
   const out: QueryScores = { score: new Float64Array(postings.size), found: [], lunrHits: [], common: [] };
-  const groups = new Map<string, Clause[]>();
+  let groups = new Map<string, Clause[]>();
   for (const c of clauses) {
     const key = c.fields.join('\0');
     const g = groups.get(key);
@@ -119,7 +121,9 @@ function scoreQuery(idx: lunr.Index, postings: PostingWeights, clauses: Clause[]
   }
   const fieldsSeen = new Set<string>();
   for (const g of groups.values()) for (const f of g[0].fields) fieldsSeen.add(f);
-  const disjoint = [...fieldsSeen].length === [...groups.values()].reduce((n, g) => n + g[0].fields.length, 0);
+  const disjoint = fieldsSeen.size === [...groups.values()].reduce((n, g) => n + g[0].fields.length, 0);
+  // overlapping field lists: one lunr query for everything (no rescaling possible)
+  if (!disjoint) groups = new Map([['', clauses]]);
   // terms as lunr looks them up (after the search pipeline); a clause changed by it is left to lunr
   const termsOf = new Map<Clause, string[]>(clauses.map((c) => [c, pipeline.runString(c.term)]));
   const isCommon = (c: Clause) => disjoint && common(c) && termsOf.get(c)!.length === 1 && termsOf.get(c)![0] === c.term;
@@ -128,7 +132,7 @@ function scoreQuery(idx: lunr.Index, postings: PostingWeights, clauses: Clause[]
     if (d >= 0 && order[d] < 0) (order[d] = out.found.length), out.found.push(d);
   };
   // first matches in lunr's order: clause by clause, field by field, posting order
-  for (const c of clauses) for (const t of termsOf.get(c)!) for (const f of c.fields) for (const d of postings.list(t, f, !isCommon(c)).docs) seen(d);
+  for (const c of clauses) for (const t of termsOf.get(c)!) for (const f of c.fields) for (const d of postings.list(t, f, isCommon(c)).docs) seen(d);
   for (const g of groups.values()) {
     const rare = g.filter((c) => !isCommon(c));
     const full = magnitude(g, termsOf, postings);

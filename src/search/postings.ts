@@ -60,8 +60,11 @@ export class PostingWeights {
     return posting !== undefined && Object.prototype.hasOwnProperty.call(posting, ref);
   }
 
-  /** The records having `term` in `field` with its weights (empty when none). */
-  list(term: string, field: string): PostingList {
+  /**
+   * The records having `term` in `field` with its weights (empty when none). `keep` (default true)
+   * keeps the list for the next call; a rare term's short list is cheaper to rebuild than to keep.
+   */
+  list(term: string, field: string, keep = true): PostingList {
     const key = `${field}\0${term}`;
     let list = this.lists.get(key);
     if (list) return list;
@@ -75,7 +78,7 @@ export class PostingWeights {
         list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
       }
     }
-    this.lists.set(key, list);
+    if (keep) this.lists.set(key, list);
     return list;
   }
 }

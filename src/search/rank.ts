@@ -4,10 +4,11 @@
  * question's information (terms weighted by inverse document frequency) the top record matches.
  * A question whose rare words are unknown to the catalogue (天気, 年金, パスポート) scores low.
  */
-import lunr from 'lunr';
+import type lunr from 'lunr';
 import type { KnowledgeRecord } from '../knowledge/schema.ts';
 import { BIGRAM_FIELDS, KEY_FIELD, MORPH_FIELDS } from './index-store.ts';
-import { runClauses, type Clause } from './query.ts';
+import { emptyMatchData } from './fuse.ts';
+import type { Clause } from './query.ts';
 
 /** A ranked record. `score` is the lunr score after status weighting; `confidence` ∈ [0, 1]. */
 export interface RankedHit {
@@ -179,55 +180,6 @@ export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankCont
     if (fit !== null) s *= fit ? EMPLOYEES_FIT : EMPLOYEES_MISFIT;
   }
   return s;
-}
-
-/** An empty lunr MatchData (its constructor's arguments are optional at runtime, not in the typings). */
-function emptyMatchData(): lunr.MatchData {
-  const Ctor = lunr.MatchData as unknown as new () => lunr.MatchData;
-  return new Ctor();
-}
-
-/** Weights of the three evidences fused into one score (each first scaled to 0–1 in the query). */
-export const FUSION = { morph: 1, bigram: 0.6, concept: 0.5 };
-
-/** A record found by a question, with each evidence and the match data of both lunr queries. */
-export interface Candidate {
-  ref: string;
-  /** lunr result whose matchData holds the terms of both queries (for {@link confidence}) */
-  result: lunr.Index.Result;
-  morph: number;
-  bigram: number;
-  concept: number;
-  /** FUSION-weighted sum of the scaled evidences */
-  fused: number;
-}
-
-/**
- * Runs the question twice — morphological terms, synonyms and whole names (fields name/summary/body/
- * key) and character bigrams (nameBi/summaryBi/bodyBi) — and fuses the two lunr scores, each divided
- * by its best score, with the concept share ({@link ConceptIndex.score}). Separate queries let the
- * bigram evidence weigh what {@link FUSION} says whatever the number of terms on either side.
- */
-export function fuse(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number): Candidate[] {
-  const morph = runClauses(idx, clauses.filter((c) => c.source !== 'bigram'));
-  const bi = runClauses(idx, clauses.filter((c) => c.source === 'bigram'));
-  const maxM = morph[0]?.score || 1;
-  const maxB = bi[0]?.score || 1;
-  const byRef = new Map<string, Candidate>();
-  const get = (r: lunr.Index.Result) => {
-    let c = byRef.get(r.ref);
-    if (!c) byRef.set(r.ref, (c = { ref: r.ref, result: { ref: r.ref, score: 0, matchData: emptyMatchData() }, morph: 0, bigram: 0, concept: 0, fused: 0 }));
-    c.result.matchData.combine(r.matchData);
-    return c;
-  };
-  for (const r of morph) get(r).morph = r.score / maxM;
-  for (const r of bi) get(r).bigram = r.score / maxB;
-  for (const c of byRef.values()) {
-    c.concept = concept(c.ref);
-    c.fused = FUSION.morph * c.morph + FUSION.bigram * c.bigram + FUSION.concept * c.concept;
-    c.result.score = c.fused;
-  }
-  return [...byRef.values()];
 }
 
 /**

@@ -14,8 +14,10 @@ import { cardText, recordCard } from './answer.ts';
 import { buildAndSaveIndex, buildIndex, loadSavedIndex } from './index-store.ts';
 import { mapIndustry } from '../eligibility/classify.ts';
 import { ConceptIndex } from './concepts.ts';
-import { buildClauses } from './query.ts';
-import { TermStats, adjustedScore, confidence, consultFallback, fuse, preferParents, timeCues, type RankContext } from './rank.ts';
+import { buildClauses, type Clause } from './query.ts';
+import { TermStats, adjustedScore, confidence, consultFallback, preferParents, timeCues, type RankContext } from './rank.ts';
+import { fuse } from './fuse.ts';
+import { PostingWeights } from './postings.ts';
 import { recordPrintedText } from './documents.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
 
@@ -79,6 +81,12 @@ export interface CreateSearchOptions {
 const COMMON_TERM_SHARE = 0.6;
 /** …but a small catalogue keeps terms up to this many records. */
 const MIN_COMMON_DF = 20;
+/**
+ * A queried term found in more than this share of the records is scored from the index's posting
+ * lists rather than through `idx.query()` (same score, src/search/fuse.ts): lunr would build match
+ * data and walk a field vector for every record having it.
+ */
+const FREQUENT_TERM_SHARE = 0.03;
 const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
 const MAX_TOP = 50;
 const QUOTE_MAX = 40;
@@ -101,6 +109,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
+  const postings = new PostingWeights(index);
+  const frequentDf = FREQUENT_TERM_SHARE * stats.docCount;
+  const frequent = (c: Clause) => c.source !== 'key' && stats.df(c.term, c.fields) > frequentDf;
   const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
   const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(matchKey).filter(Boolean) }));
   const deskCategories = new Set(wording.kindHints.deskCategories);
@@ -173,7 +184,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
     const ranked: { result: lunr.Index.Result; hit: SearchHit }[] = [];
     const ctx = rankContext(a);
-    for (const c of fuse(index, clauses, (ref) => concepts.score(ref, a.synonyms.groupIds))) {
+    for (const c of fuse(index, clauses, (ref) => concepts.score(ref, a.synonyms.groupIds), postings, frequent)) {
       const record = kb.byId.get(c.ref);
       if (!record || !kinds.has(record.kind)) continue;
       ranked.push({ result: c.result, hit: { record, score: adjustedScore(c.fused, record, ctx) } });
