@@ -74,3 +74,15 @@ describe('a chamber’s own services (eligibility.servedBy) on the bundled knowl
     expect(miss?.excludedBy).toMatch(/山口商工会議所の管内の事業者が対象です（阿知須は山口県央商工会の地区）/);
   });
 });
+
+describe('a budget that only continues earlier projects (eligibility.continuingOnly)', () => {
+  it('is not suggested to a new applicant; asked 「対象外は？」, it says why', () => {
+    const real = loadKnowledgeOrThrow();
+    const keizoku = real.programs.filter((p) => p.eligibility?.continuingOnly);
+    expect(keizoku.length).toBeGreaterThan(0);
+    const r = matchPrograms(real, { purpose: '研究開発', industry: '製造業', employees: 80, corporation: '法人' }, classify(real, { industry: '製造業', employees: 80 }));
+    for (const p of keizoku) expect(r.matches.map((m) => m.program.id)).not.toContain(p.id);
+    const why = checkProgram(real, keizoku[0], { purpose: '研究開発' }, classify(real, { industry: '製造業', employees: 80 }));
+    expect(why.find((c) => c.ok === false)?.text).toMatch(/^新規の申請は対象外です（令和4・5年度採択事業の継続分）$/);
+  });
+});

@@ -118,6 +118,9 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const ok = p.municipality ? e.municipalities.some((m) => m === p.municipality || /県内|山口県/.test(m)) : null;
     out.push({ field: 'municipalities', ok, text: ok === false ? `${list}の事業者が対象です` : `${list}の事業者が対象` });
   }
+  if (e.continuingOnly) {
+    out.push({ field: 'continuingOnly', ok: false, text: `新規の申請は対象外です（${e.continuingOnly.text}）` });
+  }
   if (e.servedBy?.length && p.municipality) {
     // a chamber's own services are for the businesses of its district (管内)
     const local = localDesks(kb, p.municipality, p.area);

@@ -73,6 +73,7 @@ function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number
     t.other?.forEach((o, i) => add(['terms', 'other', i], o, o.label));
     rec.eligibility?.employees?.forEach((e, i) => add(['eligibility', 'employees', i], e, 'employees'));
     add(['eligibility', 'capitalMax'], rec.eligibility?.capitalMax, 'capitalMax');
+    add(['eligibility', 'continuingOnly'], rec.eligibility?.continuingOnly, 'continuingOnly');
   }
   if (rec.kind === 'definition') {
     rec.rows?.forEach((r, i) => {

@@ -106,6 +106,11 @@ export const Eligibility = z.strictObject({
    */
   servedBy: z.array(z.string().min(1)).optional(),
   /**
+   * the budget only continues projects adopted earlier — no new applications (as printed, e.g.
+   * 「令和4・5年度採択事業の継続分」, 001 L792)
+   */
+  continuingOnly: z.strictObject({ text: z.string().min(1) }).optional(),
+  /**
    * 技術・産業分野 the programme is limited to (labels of knowledge/fields.yaml), only where the source
    * states it: 「対象分野 環境・エネルギー、医療(ヘルスケアを含む。)、バイオ関連分野」 (001 L784).
    */
