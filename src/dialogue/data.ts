@@ -3,11 +3,9 @@
  * (the guided questions) and intents/replies.yaml (wording). Validated with zod at load; an operator's
  * mistake stops the loader with `file: path: message` lines.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../knowledge/load.ts';
+import { PROJECT_ROOT, readYamlOrThrow } from '../knowledge/load.ts';
 import { fill } from '../search/wording.ts';
 
 const Words = z.array(z.string().min(1));
@@ -86,17 +84,7 @@ export function dialogueDir(): string {
   return process.env.INTENTS_DIR ?? join(PROJECT_ROOT, 'intents');
 }
 
-function readYaml<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const res = schema.safeParse(raw);
-  if (!res.success) throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  return res.data;
-}
+const readYaml = readYamlOrThrow;
 
 /**
  * Loads intents.yaml, flow.yaml and replies.yaml from `dir`.

@@ -3,7 +3,7 @@
  * is reported as a {@link KnowledgeProblem} naming file, line and column.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, isSeq, type Document, type Node as YamlNode } from 'yaml';
@@ -306,6 +306,27 @@ function recordOrigins(dir: string, files: string[]): Origins {
     }
   }
   return origin;
+}
+
+/** A YAML file that could not be read or validated; `problems` locate each error. */
+export class YamlFileError extends Error {
+  constructor(readonly problems: KnowledgeProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'YamlFileError';
+  }
+}
+
+/**
+ * Reads one YAML file and validates it with `schema` (the intents and wording files use this).
+ * @throws YamlFileError with every problem as `file:line:column message` (missing file, syntax, schema).
+ */
+export function readYamlOrThrow<T>(path: string, schema: ZodType<T>): T {
+  if (!existsSync(path)) throw new YamlFileError([{ file: displayPath(path), line: 1, column: 1, message: 'file not found' }]);
+  const { parsed, problems } = parseYamlFile(path);
+  if (problems.length) throw new YamlFileError(problems);
+  const r = validate(parsed, schema);
+  if (r.problems.length) throw new YamlFileError(r.problems);
+  return r.value as T;
 }
 
 /**

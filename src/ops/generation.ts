@@ -3,12 +3,11 @@
  * base, its search service, the dialogue engine and the operations wording. The {@link Runtime}
  * swaps whole generations, so a request never mixes the knowledge of one with the index of another.
  */
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ConversationStore, Engine } from '../core/types.ts';
 import { createEngine } from '../dialogue/engine.ts';
 import { loadDialogueData, type DialogueData } from '../dialogue/data.ts';
-import { loadKnowledge, locate, parseYamlFile, type KnowledgeBase, type KnowledgeProblem } from '../knowledge/load.ts';
+import { loadKnowledge, YamlFileError, type KnowledgeBase, type KnowledgeProblem } from '../knowledge/load.ts';
 import { createSearchService, type SearchService } from '../search/service.ts';
 import { loadAnswersWording, type AnswersWording } from '../search/wording.ts';
 import { prepareKnowledge } from './prepare.ts';
@@ -38,28 +37,9 @@ export interface GenerationOptions {
   worker?: boolean | (() => boolean);
 }
 
-/**
- * Problems of an intents file error as located problems: a YAML syntax error keeps its line and
- * column; a schema issue (`a.b.0.c: message`) is located at that path in the file.
- */
+/** Problems of an intents file error, located (file:line:column) by the YAML reader. */
 export function intentsProblems(err: unknown): KnowledgeProblem[] {
-  const message = err instanceof Error ? err.message : String(err);
-  const m = /^(.+?\.ya?ml)(?::| is invalid:)\s*([\s\S]*)$/.exec(message);
-  if (!m) return [];
-  const [, path, rest] = m;
-  const lines = rest.split('\n').filter(Boolean);
-  const at = /at line (\d+), column (\d+)/.exec(rest);
-  if (at || !existsSync(path)) return [{ file: path, line: Number(at?.[1] ?? 1), column: Number(at?.[2] ?? 1), message: lines[0] ?? message }];
-  const { parsed } = parseYamlFile(path);
-  return lines.map((l) => {
-    const i = l.indexOf(': ');
-    const segs: (string | number)[] = i > 0 ? l.slice(0, i).split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [];
-    const text = i >= 0 ? l.slice(i + 2) : l;
-    // an unknown key is located at the key itself
-    const key = /^Unrecognized keys?: "([^"]+)"/.exec(text)?.[1];
-    const { line, column } = locate(parsed, key ? [...segs, key] : segs);
-    return { file: parsed.file, line, column, message: segs.length ? `${segs.join('.')}: ${text}` : text };
-  });
+  return err instanceof YamlFileError ? err.problems : [];
 }
 
 function fromIntents<T>(load: () => T): T {

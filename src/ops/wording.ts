@@ -3,10 +3,9 @@
  * reply, the notice when the conversation's place could not be kept, and the replies that reject an
  * answer (for the unanswered log).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { readYamlOrThrow } from '../knowledge/load.ts';
 import { normalize } from '../text/normalize.ts';
 
 export const OpsWording = z.strictObject({
@@ -21,16 +20,7 @@ export type OpsWording = z.infer<typeof OpsWording>;
  * @throws Error naming the file and each invalid field when it is missing or invalid.
  */
 export function loadOpsWording(dir: string): OpsWording {
-  const path = join(dir, 'ops.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const res = OpsWording.safeParse(raw);
-  if (!res.success) throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  return res.data;
+  return readYamlOrThrow(join(dir, 'ops.yaml'), OpsWording);
 }
 
 function rejectionKey(text: string): string {

@@ -2,11 +2,9 @@
  * Reply wording of free-text answers, from intents/answers.yaml (validated with zod). Operators
  * change wording, the general desk, the threshold and card labels there, not in code.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../knowledge/load.ts';
+import { PROJECT_ROOT, readYamlOrThrow } from '../knowledge/load.ts';
 
 export const AnswersWording = z.strictObject({
   generalDesk: z.string().min(1),
@@ -61,18 +59,7 @@ export function intentsDir(): string {
  * @throws Error naming the file and each invalid field when the file is missing or invalid.
  */
 export function loadAnswersWording(dir = intentsDir()): AnswersWording {
-  const path = join(dir, 'answers.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const res = AnswersWording.safeParse(raw);
-  if (!res.success) {
-    throw new Error(`${path} is invalid:\n${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  return res.data;
+  return readYamlOrThrow(join(dir, 'answers.yaml'), AnswersWording);
 }
 
 /**
