@@ -53,16 +53,24 @@ export class ConceptIndex {
    * share, over Σ idf of the question's groups. 0 when the question has no concept.
    */
   score(id: string, questionGroups: readonly number[]): number {
-    if (!questionGroups.length) return 0;
-    const has = this.byRecord.get(id);
-    let total = 0;
-    let got = 0;
-    for (const g of questionGroups) {
-      const w = this.idf(g);
-      total += w;
-      const f = has?.get(g);
-      if (f) got += w * f;
-    }
-    return total ? got / total : 0;
+    return this.scorer(questionGroups)(id);
+  }
+
+  /** {@link score} for one question, its group weights computed once: record id → share (0–1). */
+  scorer(questionGroups: readonly number[]): (id: string) => number {
+    if (!questionGroups.length) return () => 0;
+    const weights = questionGroups.map((g) => this.idf(g));
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!total) return () => 0;
+    return (id) => {
+      const has = this.byRecord.get(id);
+      if (!has) return 0;
+      let got = 0;
+      for (let i = 0; i < questionGroups.length; i++) {
+        const f = has.get(questionGroups[i]);
+        if (f) got += weights[i] * f;
+      }
+      return got / total;
+    };
   }
 }

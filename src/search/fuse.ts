@@ -40,10 +40,25 @@ interface QueryScores {
   score: Float64Array;
   /** records found, in the order lunr would list them before sorting (first field match) */
   found: number[];
+  /** position of each record in `found` (−1: not found) */
+  order: Int32Array;
   /** results of the `idx.query()` calls, by ref */
   lunrHits: Map<string, lunr.Index.Result>[];
   /** the common clauses' terms and fields (their match data is added on demand) */
   common: { term: string; fields: string[] }[];
+}
+
+/** The fused scores of every record a question finds, by record number ({@link PostingWeights.refs}). */
+export interface FusedScores {
+  /** records found, in lunr's order: morphological score, best first, then records found by bigrams only */
+  docs: number[];
+  /** each evidence scaled to 0–1, and their FUSION-weighted sum (0 for records not found) */
+  morph: Float64Array;
+  bigram: Float64Array;
+  concept: Float64Array;
+  fused: Float64Array;
+  /** the lunr result of a found record: score = fused; match data of both queries, built when first read */
+  result(d: number): lunr.Index.Result;
 }
 
 /**
@@ -51,55 +66,81 @@ interface QueryScores {
  * key) and character bigrams (nameBi/summaryBi/bodyBi) — and fuses the two scores, each divided by
  * its best score, with the concept share (`concept`, 0–1). Separate queries let the bigram evidence
  * weigh what {@link FUSION} says whatever the number of terms on either side. `common(clause)` picks
- * the clauses scored from `postings` instead of `idx.query()` (same scores either way). Candidates
- * come in lunr's order (morphological score, best first, then records found by bigrams only).
+ * the clauses scored from `postings` instead of `idx.query()` (same scores either way).
  */
-export function fuse(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number, postings: PostingWeights, common: (c: Clause) => boolean = () => false): Candidate[] {
-  const morph = scoreQuery(idx, postings, clauses.filter((c) => c.source !== 'bigram'), common);
-  const bi = scoreQuery(idx, postings, clauses.filter((c) => c.source === 'bigram'), common);
-  const byScore = (q: QueryScores) => q.found.map((d, i) => ({ d, i })).sort((x, y) => q.score[y.d] - q.score[x.d] || x.i - y.i);
+export function fuseScores(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number, postings: PostingWeights, common: (c: Clause) => boolean = () => false): FusedScores {
+  const queries = [scoreQuery(idx, postings, clauses.filter((c) => c.source !== 'bigram'), common), scoreQuery(idx, postings, clauses.filter((c) => c.source === 'bigram'), common)];
+  const [morph, bi] = queries;
+  const byScore = (q: QueryScores) => q.found.slice().sort((x, y) => q.score[y] - q.score[x] || q.order[x] - q.order[y]);
   const morphOrder = byScore(morph);
-  const maxM = (morphOrder.length ? morph.score[morphOrder[0].d] : 0) || 1;
   const biOrder = byScore(bi);
-  const maxB = (biOrder.length ? bi.score[biOrder[0].d] : 0) || 1;
-  const out: Candidate[] = [];
-  const taken = new Uint8Array(postings.size);
-  for (const { d } of [...morphOrder, ...biOrder]) {
-    if (taken[d]) continue;
-    taken[d] = 1;
-    const ref = postings.refs[d];
-    const c: Candidate = { ref, result: lazyResult(ref, [morph, bi], postings), morph: morph.score[d] / maxM, bigram: bi.score[d] / maxB, concept: concept(ref), fused: 0 };
-    c.fused = FUSION.morph * c.morph + FUSION.bigram * c.bigram + FUSION.concept * c.concept;
-    c.result.score = c.fused;
-    out.push(c);
+  const maxM = (morphOrder.length ? morph.score[morphOrder[0]] : 0) || 1;
+  const maxB = (biOrder.length ? bi.score[biOrder[0]] : 0) || 1;
+  const n = postings.size;
+  const results = new Map<number, LazyResult>();
+  const out: FusedScores = {
+    docs: [],
+    morph: new Float64Array(n),
+    bigram: new Float64Array(n),
+    concept: new Float64Array(n),
+    fused: new Float64Array(n),
+    result(d) {
+      let r = results.get(d);
+      if (!r) results.set(d, (r = new LazyResult(postings.refs[d], queries, postings)));
+      r.score = out.fused[d];
+      return r;
+    },
+  };
+  const taken = new Uint8Array(n);
+  for (const list of [morphOrder, biOrder]) {
+    for (const d of list) {
+      if (taken[d]) continue;
+      taken[d] = 1;
+      out.docs.push(d);
+      const m = (out.morph[d] = morph.score[d] / maxM);
+      const b = (out.bigram[d] = bi.score[d] / maxB);
+      const c = (out.concept[d] = concept(postings.refs[d]));
+      out.fused[d] = FUSION.morph * m + FUSION.bigram * b + FUSION.concept * c;
+    }
   }
   return out;
 }
 
-/** A result whose match data (lunr's for the queried terms + the common terms the record has) is built on first read. */
-function lazyResult(ref: string, queries: QueryScores[], postings: PostingWeights): lunr.Index.Result {
-  let md: lunr.MatchData | undefined;
-  return {
-    ref,
-    score: 0,
-    get matchData(): lunr.MatchData {
-      if (md) return md;
-      md = emptyMatchData();
-      // MatchData.add exists at runtime; @types/lunr omits it
-      const add = (md as unknown as { add(term: string, field: string, metadata: object): void }).add.bind(md);
-      for (const q of queries) {
-        for (const hits of q.lunrHits) {
-          const r = hits.get(ref);
-          if (r) md.combine(r.matchData);
-        }
-        for (const c of q.common) for (const f of c.fields) if (postings.has(c.term, f, ref)) add(c.term, f, Object.create(null) as object);
+/** {@link fuseScores} as one object per record found, in the same order. */
+export function fuse(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number, postings: PostingWeights, common?: (c: Clause) => boolean): Candidate[] {
+  const f = fuseScores(idx, clauses, concept, postings, common);
+  return f.docs.map((d) => ({ ref: postings.refs[d], result: f.result(d), morph: f.morph[d], bigram: f.bigram[d], concept: f.concept[d], fused: f.fused[d] }));
+}
+
+/** A lunr result whose match data (lunr's for the queried terms + the common terms the record has) is built on first read. */
+class LazyResult implements lunr.Index.Result {
+  score = 0;
+  private md: lunr.MatchData | undefined;
+
+  constructor(
+    readonly ref: string,
+    private readonly queries: QueryScores[],
+    private readonly postings: PostingWeights,
+  ) {}
+
+  get matchData(): lunr.MatchData {
+    if (this.md) return this.md;
+    const md = (this.md = emptyMatchData());
+    // MatchData.add exists at runtime; @types/lunr omits it
+    const add = (md as unknown as { add(term: string, field: string, metadata: object): void }).add.bind(md);
+    for (const q of this.queries) {
+      for (const hits of q.lunrHits) {
+        const r = hits.get(this.ref);
+        if (r) md.combine(r.matchData);
       }
-      return md;
-    },
-    set matchData(value: lunr.MatchData) {
-      md = value;
-    },
-  };
+      for (const c of q.common) for (const f of c.fields) if (this.postings.has(c.term, f, this.ref)) add(c.term, f, Object.create(null) as object);
+    }
+    return md;
+  }
+
+  set matchData(value: lunr.MatchData) {
+    this.md = value;
+  }
 }
 
 /**
@@ -111,61 +152,66 @@ function lazyResult(ref: string, queries: QueryScores[], postings: PostingWeight
  */
 function scoreQuery(idx: lunr.Index, postings: PostingWeights, clauses: Clause[], common: (c: Clause) => boolean): QueryScores {
   const pipeline = (idx as unknown as { pipeline: lunr.Pipeline }).pipeline;
-  const out: QueryScores = { score: new Float64Array(postings.size), found: [], lunrHits: [], common: [] };
-  let groups = new Map<string, Clause[]>();
-  for (const c of clauses) {
-    const key = c.fields.join('\0');
+  const out: QueryScores = { score: new Float64Array(postings.size), found: [], order: new Int32Array(postings.size).fill(-1), lunrHits: [], common: [] };
+  // terms as lunr looks them up (after the search pipeline)
+  const terms = clauses.map((c) => pipeline.runString(c.term));
+  let groups = new Map<string, number[]>();
+  for (let i = 0; i < clauses.length; i++) {
+    const key = clauses[i].fields.join('\0');
     const g = groups.get(key);
-    if (g) g.push(c);
-    else groups.set(key, [c]);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
   }
   const fieldsSeen = new Set<string>();
-  for (const g of groups.values()) for (const f of g[0].fields) fieldsSeen.add(f);
-  const disjoint = fieldsSeen.size === [...groups.values()].reduce((n, g) => n + g[0].fields.length, 0);
+  let fieldCount = 0;
+  for (const g of groups.values()) for (const f of clauses[g[0]].fields) (fieldsSeen.add(f), fieldCount++);
   // overlapping field lists: one lunr query for everything (no rescaling possible)
-  if (!disjoint) groups = new Map([['', clauses]]);
-  // terms as lunr looks them up (after the search pipeline); a clause changed by it is left to lunr
-  const termsOf = new Map<Clause, string[]>(clauses.map((c) => [c, pipeline.runString(c.term)]));
-  const isCommon = (c: Clause) => disjoint && common(c) && termsOf.get(c)!.length === 1 && termsOf.get(c)![0] === c.term;
-  const order = new Int32Array(postings.size).fill(-1);
-  const seen = (d: number) => {
-    if (d >= 0 && order[d] < 0) (order[d] = out.found.length), out.found.push(d);
-  };
-  // first matches in lunr's order: clause by clause, field by field, posting order
-  for (const c of clauses) for (const t of termsOf.get(c)!) for (const f of c.fields) for (const d of postings.list(t, f, isCommon(c)).docs) seen(d);
+  const disjoint = fieldsSeen.size === fieldCount;
+  if (!disjoint) groups = new Map([['', clauses.map((_, i) => i)]]);
+  // a clause the pipeline changes is left to lunr
+  const isCommon = clauses.map((c, i) => disjoint && terms[i].length === 1 && terms[i][0] === c.term && common(c));
+  // each common clause's factor: boost / magnitude of its group's query vector
+  const factor = new Float64Array(clauses.length);
   for (const g of groups.values()) {
-    const rare = g.filter((c) => !isCommon(c));
-    const full = magnitude(g, termsOf, postings);
-    if (!full) continue;
-    if (rare.length) {
-      const hits = runClauses(idx, rare);
-      const scale = magnitude(rare, termsOf, postings) / full;
-      out.lunrHits.push(new Map(hits.map((r) => [r.ref, r])));
-      for (const r of hits) out.score[postings.numberOf(r.ref)] += r.score * scale;
-    }
-    for (const c of g) {
-      if (!isCommon(c)) continue;
-      out.common.push({ term: c.term, fields: c.fields });
-      for (const f of c.fields) {
-        const { docs, weights } = postings.list(c.term, f);
-        const k = c.boost / full;
-        for (let i = 0; i < docs.length; i++) out.score[docs[i]] += k * weights[i];
+    const full = magnitude(g, clauses, terms, postings);
+    for (const i of g) if (isCommon[i]) factor[i] = full ? clauses[i].boost / full : 0;
+    const rare = g.filter((i) => !isCommon[i]);
+    if (!full || !rare.length) continue;
+    const hits = runClauses(idx, rare.map((i) => clauses[i]));
+    const scale = magnitude(rare, clauses, terms, postings) / full;
+    out.lunrHits.push(new Map(hits.map((r) => [r.ref, r])));
+    for (const r of hits) out.score[postings.numberOf(r.ref)] += r.score * scale;
+  }
+  // clause by clause, field by field, in posting order: records in the order lunr first meets them,
+  // and the common clauses' boost × weight / magnitude
+  const { score, order, found } = out;
+  for (let i = 0; i < clauses.length; i++) {
+    const k = factor[i];
+    if (isCommon[i]) out.common.push({ term: clauses[i].term, fields: clauses[i].fields });
+    for (const t of terms[i]) {
+      for (const f of clauses[i].fields) {
+        const { docs, weights } = postings.list(t, f);
+        for (let j = 0; j < docs.length; j++) {
+          const d = docs[j];
+          if (order[d] < 0) (order[d] = found.length), found.push(d);
+          if (k) score[d] += k * weights[j];
+        }
       }
     }
   }
   return out;
 }
 
-/** Magnitude of lunr's query vector for `clauses` (one field): boosts summed per indexed term, √Σ² in term order. */
-function magnitude(clauses: Clause[], termsOf: Map<Clause, string[]>, postings: PostingWeights): number {
+/** Magnitude of lunr's query vector for clauses `which` (one field): boosts summed per indexed term, √Σ² in term order. */
+function magnitude(which: number[], clauses: Clause[], terms: string[][], postings: PostingWeights): number {
   const byIndex = new Map<number, number>();
-  for (const c of clauses) {
-    for (const t of termsOf.get(c)!) {
-      const i = postings.termIndex(t);
-      if (i >= 0) byIndex.set(i, (byIndex.get(i) ?? 0) + c.boost);
+  for (const i of which) {
+    for (const t of terms[i]) {
+      const ti = postings.termIndex(t);
+      if (ti >= 0) byIndex.set(ti, (byIndex.get(ti) ?? 0) + clauses[i].boost);
     }
   }
   let sum = 0;
-  for (const i of [...byIndex.keys()].sort((a, b) => a - b)) sum += byIndex.get(i)! ** 2;
+  for (const ti of [...byIndex.keys()].sort((a, b) => a - b)) sum += byIndex.get(ti)! ** 2;
   return Math.sqrt(sum);
 }

@@ -19,14 +19,15 @@ type Posting = Record<string, Record<string, unknown>> & { _index: number };
 
 const EMPTY: PostingList = { docs: new Int32Array(0), weights: new Float64Array(0) };
 
-/** Posting lists of a lunr index, built per (term, field) on first use and kept (≤ the index's size). */
+/** Posting lists of a lunr index, built per (term, field) on first use and kept (at most the size of the index's postings). */
 export class PostingWeights {
   /** record refs, numbered in the order of the index's field vectors */
   readonly refs: string[] = [];
   private readonly numbers = new Map<string, number>();
   private readonly inverted: Record<string, Posting>;
   private readonly vectors: Record<string, { elements: number[] }>;
-  private readonly lists = new Map<string, PostingList>();
+  /** field → term → list */
+  private readonly lists = new Map<string, Map<string, PostingList>>();
 
   constructor(idx: lunr.Index) {
     // lunr keeps these public at runtime; the type definitions mark them internal
@@ -60,13 +61,11 @@ export class PostingWeights {
     return posting !== undefined && Object.prototype.hasOwnProperty.call(posting, ref);
   }
 
-  /**
-   * The records having `term` in `field` with its weights (empty when none). `keep` (default true)
-   * keeps the list for the next call; a rare term's short list is cheaper to rebuild than to keep.
-   */
-  list(term: string, field: string, keep = true): PostingList {
-    const key = `${field}\0${term}`;
-    let list = this.lists.get(key);
+  /** The records having `term` in `field` with its weights (empty when none). */
+  list(term: string, field: string): PostingList {
+    let byTerm = this.lists.get(field);
+    if (!byTerm) this.lists.set(field, (byTerm = new Map()));
+    let list = byTerm.get(term);
     if (list) return list;
     const posting = Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term] : undefined;
     const refs = posting?.[field] ? Object.keys(posting[field]) : [];
@@ -78,7 +77,7 @@ export class PostingWeights {
         list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
       }
     }
-    if (keep) this.lists.set(key, list);
+    byTerm.set(term, list);
     return list;
   }
 }

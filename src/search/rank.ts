@@ -242,13 +242,15 @@ const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x))
  *  - two children of one parent that each match words the other does not (the question spans
  *    several schemes) put their parent just above the better of them.
  * Sorts `ranked` in place (best first) and returns it. Records are looked up in `byId`.
+ * `ranked` may hold only the best candidates (at least {@link PARENT_WINDOW}, see {@link bestCandidates});
+ * `more(id)` then gives any other candidate, which joins `ranked` when its score is lifted.
  */
-export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId: ReadonlyMap<string, KnowledgeRecord>): RankedCandidate[] {
+export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId: ReadonlyMap<string, KnowledgeRecord>, more?: (id: string) => RankedCandidate | undefined): RankedCandidate[] {
   ranked.sort((x, y) => y.score - x.score);
   const top = ranked.slice(0, PARENT_WINDOW);
   const words = new Map(top.map((c) => [c, matchedWords(c, clauses)]));
   const lift = (parent: RankedCandidate | undefined, parentId: string, above: RankedCandidate, extra: RankedCandidate[]) => {
-    let p = parent ?? ranked.find((c) => c.record.id === parentId);
+    let p = parent ?? findCandidate(ranked, parentId, more);
     if (!p) {
       const rec = byId.get(parentId);
       if (!rec) return;
@@ -279,17 +281,46 @@ export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId
  * For a question asking where to consult: when none of the first `rank` candidates is a desk or a
  * desk-like programme (`isDeskLike`), the general desk `generalId` takes place `rank` (its score set
  * between its neighbours), so a consultation question always offers a place to ask. Sorts in place.
+ * As in {@link preferParents}, `more(id)` gives a candidate not in `ranked` (which then joins it).
  */
-export function consultFallback(ranked: RankedCandidate[], rank: number, generalId: string, isDeskLike: (rec: KnowledgeRecord) => boolean, byId: ReadonlyMap<string, KnowledgeRecord>): RankedCandidate[] {
+export function consultFallback(ranked: RankedCandidate[], rank: number, generalId: string, isDeskLike: (rec: KnowledgeRecord) => boolean, byId: ReadonlyMap<string, KnowledgeRecord>, more?: (id: string) => RankedCandidate | undefined): RankedCandidate[] {
   if (rank < 1 || ranked.length < rank - 1) return ranked;
   const head = ranked.slice(0, rank);
   if (head.some((c) => isDeskLike(c.record))) return ranked;
   const rec = byId.get(generalId);
   if (!rec) return ranked;
-  let g = ranked.find((c) => c.record.id === generalId);
+  let g = findCandidate(ranked, generalId, more);
   if (!g) ranked.push((g = { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } }));
   const above = ranked[rank - 2];
   const below = ranked[rank - 1];
   g.score = above ? (below && below !== g ? (above.score + below.score) / 2 : above.score * 0.99) : Math.max(g.score, 1);
   return ranked.sort((x, y) => y.score - x.score);
+}
+
+/** The candidate for record `id`: in `ranked`, else from `more` (then appended to `ranked`). */
+function findCandidate(ranked: RankedCandidate[], id: string, more?: (id: string) => RankedCandidate | undefined): RankedCandidate | undefined {
+  const found = ranked.find((c) => c.record.id === id);
+  if (found || !more) return found;
+  const c = more(id);
+  if (c) ranked.push(c);
+  return c;
+}
+
+/**
+ * The `k` best of `pool` (record numbers) by `score`, best first; equal scores keep their order in
+ * `pool`, as a stable sort of the whole pool would. Whatever {@link preferParents} and
+ * {@link consultFallback} then do, the first `k` − 1 places come out as if they had the whole pool
+ * (every other record scores at most the k-th; the records they lift are fetched by id).
+ */
+export function bestCandidates(pool: readonly number[], score: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (const d of pool) {
+    const s = score[d];
+    if (best.length >= k && !(s > score[best[best.length - 1]])) continue;
+    let i = best.length;
+    while (i > 0 && score[best[i - 1]] < s) i--;
+    best.splice(i, 0, d);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }

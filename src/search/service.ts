@@ -15,8 +15,8 @@ import { buildAndSaveIndex, buildIndex, loadSavedIndex } from './index-store.ts'
 import { mapIndustry } from '../eligibility/classify.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
-import { TermStats, adjustedScore, confidence, consultFallback, preferParents, timeCues, type RankContext } from './rank.ts';
-import { fuse } from './fuse.ts';
+import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
+import { fuseScores } from './fuse.ts';
 import { PostingWeights } from './postings.ts';
 import { recordPrintedText } from './documents.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
@@ -86,7 +86,7 @@ const MIN_COMMON_DF = 20;
  * lists rather than through `idx.query()` (same score, src/search/fuse.ts): lunr would build match
  * data and walk a field vector for every record having it.
  */
-const FREQUENT_TERM_SHARE = 0.03;
+const FREQUENT_TERM_SHARE = 0.01;
 const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
 const MAX_TOP = 50;
 const QUOTE_MAX = 40;
@@ -182,20 +182,35 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (clauses.length === 0) return notAnswered(query, a.normalized, 'empty', 0);
     if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
     if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
-    const ranked: { result: lunr.Index.Result; hit: SearchHit }[] = [];
     const ctx = rankContext(a);
-    for (const c of fuse(index, clauses, (ref) => concepts.score(ref, a.synonyms.groupIds), postings, frequent)) {
-      const record = kb.byId.get(c.ref);
+    const conceptOf = concepts.scorer(a.synonyms.groupIds);
+    // every record found gets its adjusted score; only the best few become objects (the rest on demand)
+    const fused = fuseScores(index, clauses, conceptOf, postings, frequent);
+    const adjusted = new Float64Array(postings.size);
+    const records: (KnowledgeRecord | undefined)[] = new Array(postings.size);
+    const pool: number[] = [];
+    for (const d of fused.docs) {
+      const record = kb.byId.get(postings.refs[d]);
       if (!record || !kinds.has(record.kind)) continue;
-      ranked.push({ result: c.result, hit: { record, score: adjustedScore(c.fused, record, ctx) } });
+      records[d] = record;
+      adjusted[d] = adjustedScore(fused.fused[d], record, ctx);
+      pool.push(d);
     }
-    let ordered = preferParents(ranked.map((r) => ({ record: r.hit.record, score: r.hit.score, result: r.result })), clauses, kb.byId).filter((c) => kinds.has(c.record.kind));
-    if (ctx.kinds.has('desk') && kinds.has('desk')) ordered = consultFallback(ordered, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId);
-    ranked.length = 0;
-    for (const c of ordered) ranked.push({ result: c.result, hit: { record: c.record, score: c.score } });
-    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained), concepts.score(ranked[0].hit.record.id, a.synonyms.groupIds)) : 0;
+    const candidate = (d: number): RankedCandidate => ({ record: records[d]!, score: adjusted[d], result: fused.result(d) });
+    const made = new Set<number>();
+    const more = (id: string): RankedCandidate | undefined => {
+      const d = postings.numberOf(id);
+      if (d < 0 || !records[d] || made.has(d)) return undefined;
+      made.add(d);
+      return candidate(d);
+    };
+    const best = bestCandidates(pool, adjusted, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1);
+    for (const d of best) made.add(d);
+    let ranked = preferParents(best.map(candidate), clauses, kb.byId, more).filter((c) => kinds.has(c.record.kind));
+    if (ctx.kinds.has('desk') && kinds.has('desk')) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
+    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained), conceptOf(ranked[0].record.id)) : 0;
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
-    const hits = ranked.slice(0, top).map((r) => r.hit);
+    const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
     const cards = hits.map((h) => recordCard(h.record, kb, wording));
     const shown = cards.slice(0, wording.replyCards);
     const parts = [fill(wording.reply.found, { query: quote(a.normalized) }) ?? '', ...shown.map((c) => cardText(c, wording))];

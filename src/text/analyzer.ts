@@ -62,6 +62,8 @@ const PREFECTURE_SUFFIX = new Set(['県', '府', '都', '道']);
 export class Analyzer {
   readonly gazetteer: Gazetteer;
   readonly synonyms: SynonymExpander;
+  /** terms of each synonym-group member, analysed on first use (members are a fixed list) */
+  private readonly memberTerms = new Map<string, TermSet>();
 
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -99,14 +101,15 @@ export class Analyzer {
     for (const group of expansion.groups) {
       const list: string[] = [];
       for (const phrase of group) {
-        const t = this.terms(phrase);
+        let t = this.memberTerms.get(phrase);
+        if (!t) this.memberTerms.set(phrase, (t = this.terms(phrase)));
         for (const x of t.tokens) if (!have.has(x)) (have.add(x), list.push(x));
         for (const x of t.bigrams) if (!have.has(x)) (have.add(x), synBigrams.push(x));
       }
       if (list.length) tokenGroups.push(list);
     }
     const entities = this.gazetteer.recognise(folded);
-    const spans = [...expansion.matched.map(matchKey), ...entities.records.map((r) => r.matched), ...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
+    const spans = [...expansion.matched.map((w) => this.synonyms.keyOf(w)), ...entities.records.map((r) => r.matched), ...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
     const explained = words.filter((w) => spans.some((k) => k.includes(w.surface) || w.surface.includes(k))).map((w) => w.term);
     return {
       text: src,

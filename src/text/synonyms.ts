@@ -39,6 +39,8 @@ interface Member {
  */
 export class SynonymExpander {
   private readonly groups: string[][];
+  /** {@link matchKey} of every member (as written in synonyms.yaml) */
+  private readonly keys = new Map<string, string>();
   /** canonical word of each group (as written in synonyms.yaml) */
   readonly canonicals: string[];
   /** members by their first character, longest first */
@@ -50,6 +52,7 @@ export class SynonymExpander {
     this.groups.forEach((words, group) => {
       for (const word of words) {
         const key = matchKey(word);
+        this.keys.set(word, key);
         const ascii = /^[\x20-\x7e]+$/.test(key);
         if (!key || (!ascii && [...key].length < 2)) continue;
         let list = this.byFirst.get(key[0]);
@@ -58,6 +61,11 @@ export class SynonymExpander {
       }
     });
     for (const list of this.byFirst.values()) list.sort((a, b) => b.key.length - a.key.length);
+  }
+
+  /** {@link matchKey} of a member as written in synonyms.yaml (computed for other words). */
+  keyOf(word: string): string {
+    return this.keys.get(word) ?? matchKey(word);
   }
 
   /** Number of groups loaded. */
@@ -111,12 +119,12 @@ export class SynonymExpander {
       if (!matched.includes(m.word)) matched.push(m.word);
       if (!groupIds.includes(m.group)) groupIds.push(m.group);
     }
-    const seen = new Set(matched.map(matchKey));
+    const seen = new Set(matched.map((w) => this.keyOf(w)));
     const groups: string[][] = [];
     for (const g of groupIds) {
       const list: string[] = [];
       for (const w of this.groups[g]) {
-        const k = matchKey(w);
+        const k = this.keyOf(w);
         if (!seen.has(k)) {
           seen.add(k);
           list.push(w);

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type lunr from 'lunr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKnowledgeOrThrow } from '../src/knowledge/load.ts';
+import { fuse } from '../src/search/fuse.ts';
+import { PostingWeights } from '../src/search/postings.ts';
+import { bestCandidates } from '../src/search/rank.ts';
+import { buildClauses, runClauses, type Clause } from '../src/search/query.ts';
+import { createSearchService, type SearchService } from '../src/search/service.ts';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'search-kb');
+const QUESTIONS = ['デジタル化で生産性を上げる設備の補助金はある？', '後継ぎの相談をしたい', '中小企業の経営相談', '製造業の設備資金', 'ﾖﾛｽﾞ支援拠点の電話番号', '補助金:製造業 +DX -'];
+let cache: string;
+let service: SearchService;
+let postings: PostingWeights;
+const savedEnv = process.env.SEARCH_CACHE_DIR;
+
+beforeAll(async () => {
+  cache = mkdtempSync(join(tmpdir(), 'shien-fuse-'));
+  process.env.SEARCH_CACHE_DIR = cache;
+  service = await createSearchService(loadKnowledgeOrThrow(FIXTURE), { index: 'memory' });
+  postings = new PostingWeights(service.index);
+});
+afterAll(() => {
+  if (savedEnv === undefined) delete process.env.SEARCH_CACHE_DIR;
+  else process.env.SEARCH_CACHE_DIR = savedEnv;
+  rmSync(cache, { recursive: true, force: true });
+});
+
+/** term/field pairs of a match data, sorted */
+function matched(md: lunr.MatchData): string[] {
+  const meta = md.metadata as Record<string, Record<string, unknown>>;
+  return Object.keys(meta).flatMap((t) => Object.keys(meta[t]).map((f) => `${t}/${f}`)).sort();
+}
+
+/** lunr's own scores for one query over `clauses`, divided by the best (what fuse scales to 0–1) */
+function lunrScaled(clauses: Clause[]): Map<string, { score: number; terms: string[] }> {
+  const res = runClauses(service.index, clauses);
+  const max = res[0]?.score || 1;
+  return new Map(res.map((r) => [r.ref, { score: r.score / max, terms: matched(r.matchData) }]));
+}
+
+describe('fuse: frequent terms scored from posting lists', () => {
+  const splits: ((clauses: Clause[]) => (c: Clause) => boolean)[] = [
+    () => () => false, // every term through idx.query()
+    () => () => true, // every term from posting lists
+    (clauses) => (c) => clauses.indexOf(c) % 2 === 0, // every other term
+    (clauses) => (c) => clauses.indexOf(c) % 3 !== 0,
+  ];
+  for (const q of QUESTIONS) {
+    it(`gives lunr's scores, order and match data for 「${q}」 however terms are split`, () => {
+      const clauses = buildClauses(service.analyze(q));
+      const morph = lunrScaled(clauses.filter((c) => c.source !== 'bigram'));
+      const bi = lunrScaled(clauses.filter((c) => c.source === 'bigram'));
+      const morphOrder = [...morph.keys()];
+      for (const split of splits) {
+        const got = fuse(service.index, clauses, () => 0, postings, split(clauses));
+        expect(new Set(got.map((c) => c.ref))).toEqual(new Set([...morph.keys(), ...bi.keys()]));
+        expect(got.slice(0, morphOrder.length).map((c) => c.ref)).toEqual(morphOrder);
+        for (const c of got) {
+          expect(c.morph).toBeCloseTo(morph.get(c.ref)?.score ?? 0, 12);
+          expect(c.bigram).toBeCloseTo(bi.get(c.ref)?.score ?? 0, 12);
+          const want = [...new Set([...(morph.get(c.ref)?.terms ?? []), ...(bi.get(c.ref)?.terms ?? [])])].sort();
+          expect(matched(c.result.matchData)).toEqual(want);
+        }
+      }
+    });
+  }
+});
+
+describe('bestCandidates', () => {
+  it('keeps the k best in the order a stable sort of the whole pool gives, ties by pool order', () => {
+    const score = Float64Array.from([0.5, 2, 1, 2, 0.1, 1, 3]);
+    const pool = [4, 0, 1, 2, 3, 5, 6];
+    const sorted = [...pool].sort((x, y) => score[y] - score[x]);
+    for (let k = 1; k <= pool.length + 1; k++) expect(bestCandidates(pool, score, k)).toEqual(sorted.slice(0, k));
+  });
+});
