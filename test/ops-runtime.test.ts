@@ -1,54 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, type KnowledgeBase } from '../src/knowledge/load.ts';
 import { prepareKnowledge } from '../src/ops/prepare.ts';
 import { ReloadError, Runtime, fingerprintDirs, validateKnowledge } from '../src/ops/runtime.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const SEEDS = join(ROOT, 'test/fixtures/seeds');
-
-const SOURCES = `- file: "001"
-  path: 001_fixture.txt
-  title: 令和6年度 産業労働部事業概要
-  publisher: 山口県産業労働部
-  period: 令和6年度
-  fiscalYear: 2024
-  status: current
-`;
-const DESK = `- id: pref-keiei-kinyu
-  kind: desk
-  deskType: 県
-  name: 経営金融課
-  summary: 中小企業の創業や金融を担当する県の課。
-  phone: "083-933-3185"
-  fiscalYear: 2024
-  status: current
-  source: { file: "001", lines: [5, 6] }
-`;
-const PROGRAM = `- id: sogyo-hojokin
-  kind: program
-  category: 補助金
-  name: 創業補助金
-  summary: 創業する人の経費を補助します。
-  desk: [pref-keiei-kinyu]
-  terms:
-    subsidyRate: { text: "1/2", percent: 50 }
-    subsidyCap: { text: "2,000千円", yen: 2000000 }
-  fiscalYear: 2024
-  status: current
-  source: { file: "001", lines: [2, 4] }
-`;
+import { DESK, PROGRAM, ROOT, SEEDS, knowledgeDir } from './helpers/kb-files.ts';
 
 function catalogue(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-reload-'));
-  cpSync(join(ROOT, 'test/fixtures/knowledge/industries.yaml'), join(dir, 'industries.yaml'));
-  writeFileSync(join(dir, 'sources.yaml'), SOURCES);
-  writeFileSync(join(dir, 'desks.yaml'), DESK);
-  writeFileSync(join(dir, 'programs.yaml'), PROGRAM);
-  return dir;
+  const industries = readFileSync(join(ROOT, 'test/fixtures/knowledge/industries.yaml'), 'utf8');
+  return knowledgeDir({ 'industries.yaml': industries, 'desks.yaml': DESK, 'programs.yaml': PROGRAM }, 'kb-reload-');
 }
 
 /** A logger whose lines are kept (JSON objects) for assertions. */
