@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_KNOWLEDGE_DIR, DEFAULT_SEEDS_DIR, loadKnowledgeOrThrow } from '../knowledge/load.ts';
 import { freshnessReport } from '../ops/freshness.ts';
+import { loadOpsWording } from '../ops/wording.ts';
+import { intentsDir, phrase } from '../search/wording.ts';
 import { groupUnanswered, readUnanswered } from '../ops/unanswered.ts';
 import { defaultUnansweredLogPath } from '../ops/paths.ts';
 
@@ -42,16 +44,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals[0] === 'freshness') {
     const kb = loadKnowledgeOrThrow(values.dir ?? process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR);
-    const report = freshnessReport(kb, values.seeds ?? DEFAULT_SEEDS_DIR);
+    const wording = loadOpsWording(intentsDir()).freshness;
+    const report = freshnessReport(kb, values.seeds ?? DEFAULT_SEEDS_DIR, new Date(), wording);
     if (values.json) {
       out(JSON.stringify(report, null, 2));
       return 0;
     }
+    const titles = wording.sections;
     const sections: [string, typeof report.pastPrograms][] = [
-      ['出典が見つからない記録', report.missingSources],
-      ['過去の実績として登録された制度', report.pastPrograms],
-      ['電話番号のない窓口', report.desksWithoutPhone],
-      [`年度が古い記録（現在 ${report.currentFiscalYear}年度）`, report.pastFiscalYear],
+      [titles.missingSources, report.missingSources],
+      [titles.pastPrograms, report.pastPrograms],
+      [titles.desksWithoutPhone, report.desksWithoutPhone],
+      [phrase(titles.pastFiscalYear, { current: report.currentFiscalYear }), report.pastFiscalYear],
     ];
     for (const [title, items] of sections) {
       out(`## ${title}: ${items.length}件`);

@@ -1,10 +1,12 @@
 /**
  * The dialogue's data: intents/intents.yaml (intent examples, follow-up fields), intents/flow.yaml
- * (the guided questions) and intents/replies.yaml (wording). Validated with zod at load; an operator's
- * mistake stops the loader with `file: path: message` lines.
+ * (the guided questions), intents/replies.yaml (wording) and intents/eligibility.yaml (the wording of
+ * eligibility reasons, src/eligibility/wording.ts). Validated with zod at load; an operator's mistake
+ * stops the loader with `file:line:column message` lines.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadEligibilityWording, type EligibilityWording } from '../eligibility/wording.ts';
 import { PROJECT_ROOT, readYamlOrThrow } from '../knowledge/load.ts';
 import { fill } from '../search/wording.ts';
 
@@ -46,7 +48,9 @@ export const SlotDef = z.strictObject({
   zeroWords: Words.optional(),
   noneWords: Words.optional(),
   startupYears: z.number().int().positive().optional(),
-});
+  /** the answer shown for a none word (「なし」); required with `noneWords` */
+  noneLabel: z.string().min(1).optional(),
+}).refine((s) => !s.noneWords?.length || s.noneLabel, { message: 'noneWords needs noneLabel (the answer shown for them)', path: ['noneLabel'] });
 export type SlotDef = z.infer<typeof SlotDef>;
 
 export const FlowFile = z.strictObject({
@@ -77,6 +81,8 @@ export interface DialogueData {
   intents: IntentsFile;
   flow: FlowFile;
   replies: Record<string, unknown>;
+  /** the sentences of eligibility reasons (intents/eligibility.yaml) */
+  eligibility: EligibilityWording;
 }
 
 /** Folder of the intents files: $INTENTS_DIR or `<project>/intents`. */
@@ -87,14 +93,15 @@ export function dialogueDir(): string {
 const readYaml = readYamlOrThrow;
 
 /**
- * Loads intents.yaml, flow.yaml and replies.yaml from `dir`.
- * @throws Error naming the file and each invalid field.
+ * Loads intents.yaml, flow.yaml, replies.yaml and eligibility.yaml from `dir`.
+ * @throws YamlFileError locating each problem (file:line:column).
  */
 export function loadDialogueData(dir = dialogueDir()): DialogueData {
   return {
     intents: readYaml(join(dir, 'intents.yaml'), IntentsFile),
     flow: readYaml(join(dir, 'flow.yaml'), FlowFile),
     replies: readYaml(join(dir, 'replies.yaml'), RepliesFile) as Record<string, unknown>,
+    eligibility: loadEligibilityWording(dir),
   };
 }
 

@@ -10,7 +10,8 @@ import { classify } from '../eligibility/classify.ts';
 import { localityNames, needsArea } from '../eligibility/desks.ts';
 import { countFieldLimited, countMatches } from '../eligibility/match.ts';
 import type { CorporationValue, Headcount, Profile, StageValue } from '../eligibility/profile.ts';
-import { say, type DialogueData, type SlotDef } from './data.ts';
+import { defaultEligibilityWording, type EligibilityWording } from '../eligibility/wording.ts';
+import { say, wording, type DialogueData, type SlotDef } from './data.ts';
 
 /** Choice values the engine understands (adapters send them back verbatim). */
 export const CHOICE_PREFIX = { slot: 'slot:', intent: 'intent:', detail: 'detail:', change: 'change:' } as const;
@@ -32,13 +33,16 @@ export function profileOf(answers: Record<string, unknown>): Profile {
   };
 }
 
-/** The classification of the answers' business (industry, employees, capital). */
-function classOf(kb: KnowledgeBase, p: Profile) {
-  return classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+/** The classification of a profile's business (industry, employees, capital), worded by `w`. */
+export function classOf(kb: KnowledgeBase, p: Profile, w: EligibilityWording) {
+  return classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital }, w);
 }
 
-/** Does a conditional slot apply to these answers? (`purposes`: only after one of those purposes; `when`: see flow.yaml) */
-export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>): boolean {
+/**
+ * Does a conditional slot apply to these answers? (`purposes`: only after one of those purposes; `when`: see flow.yaml)
+ * @param w eligibility wording (default: intents/eligibility.yaml, loaded once per process)
+ */
+export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>, w: EligibilityWording = defaultEligibilityWording()): boolean {
   const p = profileOf(answers);
   if (slot.purposes && !(p.purpose && slot.purposes.includes(p.purpose))) return false;
   switch (slot.when) {
@@ -48,12 +52,12 @@ export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<st
       return p.corporation !== '個人事業主';
     case 'capitalMatters':
       // the capital can only change the result when the employees do not already make it an SME
-      return p.corporation !== '個人事業主' && classify(kb, { industry: p.industry, employees: p.employees }).sme !== true;
+      return p.corporation !== '個人事業主' && classify(kb, { industry: p.industry, employees: p.employees }, w).sme !== true;
     case 'areaAmbiguous':
       return needsArea(kb, p.municipality);
     case 'fieldLimited':
       // the field decides only when more than one field-limited programme still fits the other answers
-      return countFieldLimited(kb, p, classOf(kb, p)) > 1;
+      return countFieldLimited(kb, p, classOf(kb, p, w), w) > 1;
   }
 }
 
@@ -61,7 +65,7 @@ export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<st
 export function nextSlot(kb: KnowledgeBase, data: DialogueData, answers: Record<string, unknown>): SlotDef | null {
   for (const slot of data.flow.slots) {
     if (slot.name in answers) continue;
-    if (slotApplies(kb, slot, answers)) return slot;
+    if (slotApplies(kb, slot, answers, data.eligibility)) return slot;
   }
   return null;
 }
@@ -72,7 +76,7 @@ export function slotDef(data: DialogueData, name: string | null | undefined): Sl
 }
 
 /** Labels and answer texts of a slot's choices (before counting). */
-function rawChoices(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>): { label: string; answer: string; value: unknown }[] {
+function rawChoices(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>, w: EligibilityWording): { label: string; answer: string; value: unknown }[] {
   switch (slot.choicesFrom) {
     case 'industries':
       return kb.industries.choices.map((c) => ({ label: c.label, answer: c.label, value: c.industry }));
@@ -83,7 +87,7 @@ function rawChoices(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, un
       return localityNames(kb, m).map((n) => ({ label: n, answer: n, value: n }));
     }
     case 'fields':
-      return [...fieldChoices(kb, answers, slot.name), ...ownChoices(slot)];
+      return [...fieldChoices(kb, answers, slot.name, w), ...ownChoices(slot)];
     default:
       return ownChoices(slot);
   }
@@ -94,10 +98,10 @@ function ownChoices(slot: SlotDef): { label: string; answer: string; value: unkn
 }
 
 /** The fields of knowledge/fields.yaml whose answer would add a programme to the result. */
-function fieldChoices(kb: KnowledgeBase, answers: Record<string, unknown>, name: string): { label: string; answer: string; value: unknown }[] {
+function fieldChoices(kb: KnowledgeBase, answers: Record<string, unknown>, name: string, w: EligibilityWording): { label: string; answer: string; value: unknown }[] {
   const count = (field: string[]) => {
     const p = profileOf({ ...answers, [name]: field });
-    return countMatches(kb, p, classOf(kb, p));
+    return countMatches(kb, p, classOf(kb, p, w), w);
   };
   const none = count([]);
   return kb.fields.fields.filter((f) => count([f.label]) > none).map((f) => ({ label: f.label, answer: f.label, value: [f.label] }));
@@ -110,13 +114,14 @@ function fieldChoices(kb: KnowledgeBase, answers: Record<string, unknown>, name:
  */
 export function questionChoices(kb: KnowledgeBase, data: DialogueData, slot: SlotDef, answers: Record<string, unknown>, canGoBack: boolean): Choice[] {
   const out: Choice[] = [];
-  for (const c of rawChoices(kb, slot, answers)) {
+  for (const c of rawChoices(kb, slot, answers, data.eligibility)) {
     const p = profileOf({ ...answers, [slot.name]: c.value });
-    const count = countMatches(kb, p, classOf(kb, p));
+    const count = countMatches(kb, p, classOf(kb, p, data.eligibility), data.eligibility);
     out.push({ label: say(data, 'countLabel', { label: c.label, count }) ?? c.label, value: `${CHOICE_PREFIX.slot}${slot.name}:${c.answer}` });
   }
-  out.push({ label: say(data, 'unknownChoice') ?? 'わからない', value: `${CHOICE_PREFIX.slot}${slot.name}:${say(data, 'unknownChoice') ?? 'わからない'}` });
-  if (canGoBack) out.push({ label: say(data, 'backChoice') ?? '戻る', value: `${CHOICE_PREFIX.intent}back` });
+  const unknown = wording(data, 'unknownChoice');
+  out.push({ label: unknown, value: `${CHOICE_PREFIX.slot}${slot.name}:${unknown}` });
+  if (canGoBack) out.push({ label: wording(data, 'backChoice'), value: `${CHOICE_PREFIX.intent}back` });
   return out;
 }
 

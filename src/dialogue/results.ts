@@ -3,11 +3,12 @@
  * ranked programmes with why they match, local and specialised desks), the close misses
  * (「対象外は？」), desk lookups, follow-ups on the last result and the definition answer.
  * Cards come from src/search/answer.ts (`recordCard`), so every figure is copied from the record.
+ * Every sentence and label is the wording of intents/replies.yaml and intents/eligibility.yaml.
  */
 import type { Card, Choice, OutgoingMessage, Suggestion } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Desk, KnowledgeRecord, Program } from '../knowledge/schema.ts';
-import { classify, findDefinition, type Classification } from '../eligibility/classify.ts';
+import { findDefinition, type Classification } from '../eligibility/classify.ts';
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
 import { formatHeadcount, type Profile } from '../eligibility/profile.ts';
@@ -15,7 +16,7 @@ import { contactDesk, recordCard } from '../search/answer.ts';
 import type { SearchService } from '../search/service.ts';
 import { matchKey } from '../text/normalize.ts';
 import { say, wording, wordingChoices, type DialogueData } from './data.ts';
-import { CHOICE_PREFIX } from './flow.ts';
+import { CHOICE_PREFIX, classOf } from './flow.ts';
 
 /** Replies plus what they recommend and the ids follow-ups refer to. */
 export interface Answer {
@@ -31,12 +32,18 @@ function text(t: string | null | undefined): OutgoingMessage[] {
   return t ? [{ type: 'text', text: t }] : [];
 }
 
-/** A programme/desk card with 「詳しく」「相談先」 buttons. */
-function cardWithActions(rec: KnowledgeRecord, kb: KnowledgeBase): Card {
+/** The 「詳しく」 button (`detailChoice` of replies.yaml) of a record. */
+function detailChoice(data: DialogueData, id: string): Choice {
+  return { label: wording(data, 'detailChoice'), value: `${CHOICE_PREFIX.detail}${id}` };
+}
+
+/** A programme/desk card with a 「詳しく」 button. */
+function cardWithActions(data: DialogueData, rec: KnowledgeRecord, kb: KnowledgeBase): Card {
   const card = recordCard(rec, kb);
-  card.actions = [{ label: '詳しく', value: `${CHOICE_PREFIX.detail}${rec.id}` }];
+  card.actions = [detailChoice(data, rec.id)];
   return card;
 }
+
 
 /** 「業種: 飲食店 / 従業員: 4人 / …」 from the answers' display labels. */
 export function profileSummary(data: DialogueData, labels: Record<string, string>): string {
@@ -83,7 +90,7 @@ export function targetGroups(data: DialogueData, userWords: string): { label: st
 
 /** Ranking options from flow.yaml and the user's own words (the one-shot message). */
 export function matchOptions(data: DialogueData, search: SearchService | null, query: string | undefined): MatchOptions {
-  return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), categoryWeight: data.flow.categoryWeight };
+  return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), categoryWeight: data.flow.categoryWeight, wording: data.eligibility };
 }
 
 /** Local 商工会議所/商工会 (the decided one, else every candidate) and the specialised desks. */
@@ -98,21 +105,20 @@ export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; specia
  * the desks, and the next-step choices.
  */
 export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, labels: Record<string, string>, query?: string): Answer {
-  const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+  const cls = classOf(kb, p, data.eligibility);
   const { matches } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
   const top = matches.slice(0, data.flow.resultCount);
   const replies: OutgoingMessage[] = [];
   replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
-  const why = cls.reasons.filter((r) => /^(従業員|資本金|小規模企業者)/.test(r)).join(' / ');
-  const special = cls.reasons.filter((r) => r.startsWith('参考'));
-  replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...special].filter(Boolean).join('\n')));
+  const why = cls.criteria.join(' / ');
+  replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...cls.notes].filter(Boolean).join('\n')));
   if (top.length) {
     replies.push(...text(say(data, 'result.programsHeader', { shown: top.length, count: matches.length })));
     const whyLabel = wording(data, 'result.whyLabel');
     replies.push({
       type: 'cards',
       cards: top.map((m) => {
-        const card = cardWithActions(m.program, kb);
+        const card = cardWithActions(data, m.program, kb);
         if (m.reasons.length) card.fields = [{ label: whyLabel, value: m.reasons.join('／') }, ...card.fields];
         return card;
       }),
@@ -125,7 +131,7 @@ export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: S
     replies.push({
       type: 'cards',
       cards: deskRecs.map((d) => {
-        const card = cardWithActions(d, kb);
+        const card = cardWithActions(data, d, kb);
         const label = desks.local.includes(d) ? say(data, 'result.localDeskLabel', { deskType: d.deskType }) : say(data, 'result.specialDeskLabel', { purpose: p.purpose });
         if (label) card.subtitle = label;
         return card;
@@ -143,7 +149,7 @@ export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: S
 
 /** 「対象外は？」: programmes excluded by exactly one condition, with that condition. */
 export function missesAnswer(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, query?: string): Answer {
-  const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+  const cls = classOf(kb, p, data.eligibility);
   const { misses } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
   const shown = misses.slice(0, data.flow.missCount);
   if (!shown.length) return { replies: text(say(data, 'misses.none')), suggestions: [], results: [] };
@@ -160,7 +166,7 @@ export function deskAnswer(data: DialogueData, kb: KnowledgeBase, municipality: 
   if (r.decided && area) replies.push(...text(say(data, 'desk.localDecided', { municipality: r.municipality, area, deskName: r.decided.name })));
   else if (area && !r.decided) replies.push(...text(say(data, 'noAreaMatch', { area, municipality: r.municipality })));
   else replies.push(...text(say(data, 'desk.local', { municipality: r.municipality })));
-  replies.push({ type: 'cards', cards: shown.map((d) => cardWithActions(d, kb)) });
+  replies.push({ type: 'cards', cards: shown.map((d) => cardWithActions(data, d, kb)) });
   return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id) };
 }
 
@@ -174,13 +180,13 @@ export function followupField(data: DialogueData, message: string): string {
 /** Answers a follow-up about `rec` (「その補助率は？」「電話番号は？」「詳しく」「対象は？」). */
 export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: KnowledgeRecord, field: string): Answer {
   const base = { suggestions: [suggestion(rec)], results: [rec.id] };
-  const card = cardWithActions(rec, kb);
+  const card = cardWithActions(data, rec, kb);
   const contact = contactDesk(rec, kb);
   const label = wording(data, `followup.labels.${field}`);
   const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: contact?.phone };
   if (field === 'detail') {
     const full = { ...card, text: rec.summary };
-    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: '条件', value: rec.conditions.join('／') }];
+    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: wording(data, 'followup.conditionsLabel'), value: rec.conditions.join('／') }];
     return { ...base, replies: [{ type: 'cards', cards: [full] }] };
   }
   if (field === 'phone' && rec.kind === 'desk') {
@@ -205,9 +211,10 @@ export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: Knowl
 /** The definition answer: the 中小企業基本法 definition cards, or a classification when industry and employees are given. */
 export function definitionAnswer(data: DialogueData, kb: KnowledgeBase, p: Profile): Answer {
   if (p.employees !== null && p.employees !== undefined && p.industry) {
-    const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital });
+    const cls = classOf(kb, p, data.eligibility);
     const head = say(data, 'definition.classified', { industry: p.industry, employees: formatHeadcount(p.employees) });
-    return { replies: text([head, classSentence(data, kb, cls), ...cls.reasons.map((r) => `・${r}`)].filter(Boolean).join('\n')), suggestions: [], results: [] };
+    const reasons = cls.reasons.map((reason) => say(data, 'definition.reason', { reason }));
+    return { replies: text([head, classSentence(data, kb, cls), ...reasons].filter(Boolean).join('\n')), suggestions: [], results: [] };
   }
   const defs = [findDefinition(kb, 'sme'), findDefinition(kb, 'smallEnterprise')].filter((d): d is NonNullable<typeof d> => !!d);
   return {
@@ -227,8 +234,7 @@ export function searchAnswer(search: SearchService | null, message: string, data
   const { searchCards, searchMore } = data.flow;
   const res = search.search(message, { top: searchCards + searchMore });
   const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
-  const detail = (id: string): Choice => ({ label: '詳しく', value: `${CHOICE_PREFIX.detail}${id}` });
-  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => ({ ...c, actions: c.actions ?? [detail(c.id)] }));
+  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => ({ ...c, actions: c.actions ?? [detailChoice(data, c.id)] }));
   const more = res.answered ? res.hits.slice(searchCards).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` })) : [];
   const onward = wordingChoices(data, 'search.onward');
   const replies: OutgoingMessage[] = [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])];

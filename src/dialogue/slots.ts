@@ -1,13 +1,15 @@
 /**
  * Reading slot values from free answers (「２５人」「5千万円」「3億」「わからない」「周南市熊毛」
  * 「個人でやってます」) and from a one-shot message (「山口市阿知須で飲食店、従業員4人。店を息子に
- * 継がせたい」). Every word list lives in intents/flow.yaml and knowledge/; this file only reads them.
+ * 継がせたい」). Every word list and answer label lives in intents/flow.yaml and knowledge/; this file
+ * only reads them (a headcount is shown as 「4人」 by formatHeadcount).
  * No function here throws.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { findArea, findPlace, localityNames } from '../eligibility/desks.ts';
 import { mapIndustry } from '../eligibility/classify.ts';
 import { findFields } from '../eligibility/fields.ts';
+import { formatHeadcount } from '../eligibility/profile.ts';
 import { findQuantities, matchKey, normalize } from '../text/normalize.ts';
 import type { ChoiceDef, FlowFile, SlotDef } from './data.ts';
 
@@ -126,12 +128,12 @@ function parseHeadcount(slot: SlotDef, text: string, bareNumber: boolean): Parse
   const people = findQuantities(s).filter((q) => q.unit === '人');
   const near = people.find((q) => /(従業員|社員|スタッフ|従業者|雇用|パート)[^。]{0,8}$/.test(s.slice(0, s.indexOf(q.text))));
   const q = near ?? (bareNumber ? people[0] : people.length === 1 && /従業員|社員|スタッフ|雇って/.test(s) ? people[0] : undefined);
-  if (q && Number.isInteger(q.value) && q.value >= 0 && q.value < 1e7) return ok(q.value, `${q.value}人`);
+  if (q && Number.isInteger(q.value) && q.value >= 0 && q.value < 1e7) return ok(q.value, formatHeadcount(q.value));
   if (bareNumber) {
     const m = s.match(/^(?:約|およそ)?(\d{1,7})(?:くらい|ぐらい|程度|ほど)?$/);
-    if (m) return ok(parseInt(m[1], 10), `${parseInt(m[1], 10)}人`);
+    if (m) return ok(parseInt(m[1], 10), formatHeadcount(parseInt(m[1], 10)));
   }
-  if (containsWord(key, slot.zeroWords) && (bareNumber || /従業員|社員/.test(s))) return ok(0, '0人');
+  if (containsWord(key, slot.zeroWords) && (bareNumber || /従業員|社員/.test(s))) return ok(0, formatHeadcount(0));
   return { status: 'invalid' };
 }
 
@@ -143,7 +145,7 @@ function parseYenAnswer(slot: SlotDef, text: string, direct: boolean): ParseOutc
   const amounts = findQuantities(s).filter((q) => q.unit === '円');
   const capital = direct ? amounts[0] : amounts.find((q) => /資本金[^。]{0,6}$/.test(s.slice(0, s.indexOf(q.text))));
   if (capital) return ok(capital.value, capital.text);
-  if (direct && containsWord(matchKey(text), slot.noneWords)) return ok(null, 'なし');
+  if (direct && slot.noneLabel && containsWord(matchKey(text), slot.noneWords)) return ok(null, slot.noneLabel);
   return { status: 'invalid' };
 }
 

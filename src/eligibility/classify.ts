@@ -4,11 +4,14 @@
  * knowledge/definitions.yaml (term `sme` / `smallEnterprise`, source 001 L3157-3198), the industry
  * group comes from the keywords of knowledge/industries.yaml. The law's rule is 「○人以下又は○円以下」:
  * either the employees or the capital within the limit is enough. 小規模企業者 depends on employees only.
+ * The sentences of `reasons` are the templates of intents/eligibility.yaml `classify`.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Definition, IndustryGroup } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Headcount } from './profile.ts';
+import { phrase } from '../search/wording.ts';
+import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
 
 /** The 中小企業基本法 name used as `basis` and to pick the definition records. */
 export const BASIS_LAW = '中小企業基本法';
@@ -31,8 +34,12 @@ export interface Classification {
   smallEnterprise: boolean | null;
   industryGroup: string | null;
   basis: string;
-  /** Japanese sentences explaining each step, citing the source lines */
+  /** sentences explaining each step, citing the source lines (intents/eligibility.yaml `classify`) */
   reasons: string[];
+  /** the reasons comparing the business with a limit (employees, capital, 小規模企業者), in order */
+  criteria: string[];
+  /** the reasons about a 政令特例 of another law (not affecting the result) */
+  notes: string[];
 }
 
 /** Input of {@link classify}: industry text (or group), 従業員 (人), 資本金 (円). */
@@ -158,18 +165,19 @@ interface Limits {
   text: string;
 }
 
-function judgeSme(limits: Limits, input: ClassifyInput): { sme: boolean | null; why: string[] } {
+function judgeSme(limits: Limits, input: ClassifyInput, w: EligibilityWording['classify']): { sme: boolean | null; why: string[] } {
   const why: string[] = [];
   const byHeads = compareHeads(input.employees, limits.employeesMax);
   if (input.employees !== null && input.employees !== undefined) {
-    why.push(`従業員${formatHeadcount(input.employees)}は${limits.employeesMax}人以下の基準${byHeads === true ? '内' : byHeads === false ? 'を超えます' : 'をまたぎます'}`);
+    const t = byHeads === true ? w.employees.within : byHeads === false ? w.employees.over : w.employees.straddles;
+    why.push(phrase(t, { employees: formatHeadcount(input.employees), limit: limits.employeesMax }));
   }
   let byCapital: boolean | null = null;
   if (typeof input.capital === 'number' && limits.capitalYen !== null) {
     byCapital = input.capital <= limits.capitalYen;
-    why.push(`資本金${formatYen(input.capital)}は${limits.capitalText ?? formatYen(limits.capitalYen)}以下の基準${byCapital ? '内' : 'を超えます'}`);
+    why.push(phrase(byCapital ? w.capital.within : w.capital.over, { capital: formatYen(input.capital), limit: limits.capitalText ?? formatYen(limits.capitalYen) }));
   } else if (input.capital === null || input.capital === undefined) {
-    if (byHeads !== true) why.push('資本金は不明（個人事業など）なので従業員の基準だけで判定します');
+    if (byHeads !== true) why.push(w.capitalUnknown);
   }
   // 「又は」: either criterion within the limit is enough; an unknown capital (個人事業) leaves employees alone
   const sme = byHeads === true || byCapital === true ? true : byHeads === false ? false : null;
@@ -183,21 +191,24 @@ function judgeSme(limits: Limits, input: ClassifyInput): { sme: boolean | null; 
  * When the industry is unknown, every group is tried and a result is given only where all agree.
  * A 政令特例 of another law (団体法 …) for the named industry is reported in `reasons`; it changes the
  * result only if the 基本法 definition itself lists it in `specialCases`.
- * Never throws; missing data gives `null` with a reason.
+ * Never throws once the wording is loaded; missing data gives `null` with a reason.
+ * @param wording the sentences (default: intents/eligibility.yaml, loaded once per process)
  */
-export function classify(kb: KnowledgeBase, input: ClassifyInput): Classification {
+export function classify(kb: KnowledgeBase, input: ClassifyInput, wording: EligibilityWording = defaultEligibilityWording()): Classification {
+  const w = wording.classify;
   const smeDef = findDefinition(kb, 'sme');
   const smallDef = findDefinition(kb, 'smallEnterprise');
   const basis = smeDef?.law && smeDef.law.includes(BASIS_LAW) ? BASIS_LAW : BASIS_LAW;
   const reasons: string[] = [];
+  const criteria: string[] = [];
   if (!smeDef) {
-    return { sme: null, smallEnterprise: null, industryGroup: null, basis, reasons: ['中小企業者の定義データ（knowledge/definitions.yaml）がありません'] };
+    return { sme: null, smallEnterprise: null, industryGroup: null, basis, reasons: [w.noDefinition], criteria, notes: [] };
   }
   const match = mapIndustry(kb.industries, input.industry);
   if (input.industry && match) {
-    reasons.push(`業種「${input.industry}」は${BASIS_LAW}の区分「${match.label}」にあたります（キーワード「${match.keyword}」、knowledge/industries.yaml）`);
+    reasons.push(phrase(w.industryGroup, { industry: input.industry, law: BASIS_LAW, group: match.label, keyword: match.keyword }));
   } else if (input.industry) {
-    reasons.push(`業種「${input.industry}」の区分がわからないため、すべての区分で判定しました`);
+    reasons.push(phrase(w.industryUnknown, { industry: input.industry }));
   }
   const groups = match ? kb.industries.groups.filter((g) => g.group === match.group) : kb.industries.groups;
   const smeResults: (boolean | null)[] = [];
@@ -212,33 +223,35 @@ export function classify(kb: KnowledgeBase, input: ClassifyInput): Classificatio
     const own = match?.special ? smeDef.specialCases?.find((s) => sameIndustry(s.industry, match)) : undefined;
     if (own) {
       limits = { employeesMax: own.employeesMax, capitalYen: own.capitalMax?.yen ?? null, capitalText: own.capitalMax?.text ?? null, text: own.text };
-      reasons.push(`${own.industry}は政令特例により ${own.text}（${cite(smeDef)}）`);
+      reasons.push(phrase(w.specialCase, { industry: own.industry, rule: own.text, cite: cite(smeDef) }));
     }
-    const { sme, why } = judgeSme(limits, input);
+    const { sme, why } = judgeSme(limits, input, w);
     smeResults.push(sme);
     if (match) {
-      reasons.push(`区分「${row.industryGroup}」の中小企業者は ${limits.text}（${cite(smeDef)}）`);
+      reasons.push(phrase(w.smeRule, { group: row.industryGroup, rule: limits.text, cite: cite(smeDef) }));
       reasons.push(...why);
+      criteria.push(...why);
     }
     const smallRow = findRow(smallDef?.rows, g.group, g.smallEnterpriseClass);
     if (smallRow && smallDef) {
       const small = sme === false ? false : compareHeads(input.employees, smallRow.employeesMax);
       smallResults.push(small);
       if (match) {
-        reasons.push(`小規模企業者は「${smallRow.industryGroup}」で ${smallRow.text}（${cite(smallDef)}）→ ${small === true ? '該当' : small === false ? '非該当' : '従業員数が不明のため判定できません'}`);
+        const t = small === true ? w.smallEnterprise.fits : small === false ? w.smallEnterprise.notFits : w.smallEnterprise.unknown;
+        const line = phrase(t, { group: smallRow.industryGroup, rule: smallRow.text, cite: cite(smallDef) });
+        reasons.push(line);
+        criteria.push(line);
       }
     } else smallResults.push(null);
   }
   const agree = (xs: (boolean | null)[]) => (xs.length && xs.every((x) => x === xs[0]) ? xs[0] : null);
   const sme = agree(smeResults);
   const smallEnterprise = sme === false ? false : agree(smallResults);
-  if (match) {
-    reasons.push(sme === true ? '→ 中小企業者に該当します（「又は」なので従業員・資本金のどちらか一方が基準内なら足ります）' : sme === false ? '→ 中小企業者に該当しません' : '→ 中小企業者かどうかは、従業員数か資本金がわかれば判定できます');
-    reasons.push(...specialNotes(kb, match, input, smeDef));
-  } else if (!input.industry || !match) {
-    reasons.push(sme === true ? '→ どの業種区分でも中小企業者に該当します' : sme === false ? '→ どの業種区分でも中小企業者に該当しません' : '→ 業種がわかれば判定できます');
-  }
-  return { sme, smallEnterprise, industryGroup: match?.group ?? null, basis, reasons };
+  const verdict = match ? w.verdict : w.verdictAnyGroup;
+  reasons.push(sme === true ? verdict.sme : sme === false ? verdict.notSme : verdict.unknown);
+  const notes = match ? specialNotes(kb, match, input, smeDef, w) : [];
+  reasons.push(...notes);
+  return { sme, smallEnterprise, industryGroup: match?.group ?? null, basis, reasons, criteria, notes };
 }
 
 function sameIndustry(name: string, match: IndustryMatch): boolean {
@@ -248,7 +261,7 @@ function sameIndustry(name: string, match: IndustryMatch): boolean {
 }
 
 /** 政令特例 of other laws (団体法, 小規模企業共済法 …) for the matched special industry, as reasons. */
-function specialNotes(kb: KnowledgeBase, match: IndustryMatch, input: ClassifyInput, basisDef: Definition): string[] {
+function specialNotes(kb: KnowledgeBase, match: IndustryMatch, input: ClassifyInput, basisDef: Definition, w: EligibilityWording['classify']): string[] {
   if (!match.special) return [];
   const out: string[] = [];
   for (const d of kb.definitions) {
@@ -259,7 +272,8 @@ function specialNotes(kb: KnowledgeBase, match: IndustryMatch, input: ClassifyIn
       const heads = compareHeads(input.employees, s.employeesMax);
       const cap = typeof input.capital === 'number' && s.capitalMax?.yen !== undefined ? input.capital <= s.capitalMax.yen : null;
       const within = heads === true || cap === true;
-      out.push(`参考: ${law}では政令特例により「${s.industry}」は ${s.text}${d.term === 'smallEnterprise' ? '（小規模企業者）' : ''}${within ? ' — この基準なら該当します' : ''}（${cite(d)}）。${BASIS_LAW}の判定には影響しません`);
+      const termNote = d.term === 'smallEnterprise' ? w.termNote : '';
+      out.push(phrase(w.specialNote, { law, industry: s.industry, rule: s.text, termNote, withinNote: within ? w.withinNote : '', cite: cite(d), basis: BASIS_LAW }));
     }
   }
   return out;

@@ -6,6 +6,8 @@
  * one of those fields; while the field is unknown it fails that condition (a close miss).
  * Ranking: purpose fit first (the dialogue's purpose against `eligibility.purposes`), then how many
  * conditions were positively confirmed, then an optional relevance boost (e.g. free-text search score).
+ * The sentences (why it fits, what excluded it) are the templates of intents/eligibility.yaml
+ * (src/eligibility/wording.ts); this file only chooses one and fills it.
  */
 import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
@@ -14,12 +16,14 @@ import { matchKey } from '../text/normalize.ts';
 import { mapIndustry, type Classification } from './classify.ts';
 import { fieldFits } from './fields.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
+import { phrase } from '../search/wording.ts';
+import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
 
 /** Outcome of one condition: true = satisfied, false = excludes, null = cannot tell (no filter). */
 export interface CheckResult {
   field: string;
   ok: boolean | null;
-  /** Japanese: why it fits, or the condition that excluded it */
+  /** why it fits, or the condition that excluded it (intents/eligibility.yaml `checks`) */
   text: string;
 }
 
@@ -27,59 +31,64 @@ export interface CheckResult {
 export interface ProgramMatch {
   program: Program;
   score: number;
-  /** conditions confirmed (ok === true), in Japanese */
+  /** conditions confirmed (ok === true), worded by intents/eligibility.yaml */
   reasons: string[];
 }
 
 /** A close miss: a programme excluded by exactly one condition (its purpose fits or is unknown). */
 export interface ProgramMiss {
   program: Program;
-  /** the condition that excluded it, in Japanese */
+  /** the condition that excluded it, worded by intents/eligibility.yaml */
   excludedBy: string;
   field: string;
 }
 
-const STAGE_LABEL: Record<string, string> = { 'pre-startup': '創業前', startup: '創業5年未満', established: '創業5年以上' };
-const SIZE_LABEL: Record<string, string> = { sme: '中小企業者', smallEnterprise: '小規模企業者', any: '規模を問わない' };
+/** The sentence of a condition's outcome: `fits` (true), `open` (null) or `excluded` (false). */
+function outcome(t: { fits: string; open: string; excluded: string }, ok: boolean | null, vars: Record<string, string>): string {
+  return phrase(ok === true ? t.fits : ok === false ? t.excluded : t.open, vars);
+}
 
 const stem = (s: string) => matchKey(s).replace(/[（(][^）)]*[）)]/g, '').replace(/(業|店|者|等)+$/, '');
 
 /** Does the user's industry satisfy a programme's `industries` list? */
-function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[]): CheckResult {
+function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: EligibilityWording): CheckResult {
   const field = 'industries';
-  const list = wanted.join('、');
-  if (!p.industry) return { field, ok: null, text: `対象業種: ${list}` };
+  const t = w.checks.industries;
+  const vars = { industries: wanted.join('、') };
+  if (!p.industry) return { field, ok: null, text: phrase(t.open, vars) };
   const user = matchKey(p.industry);
   const userStem = stem(p.industry);
   if (wanted.some((w) => stem(w) && (user.includes(stem(w)) || (userStem.length > 1 && stem(w).includes(userStem))))) {
-    return { field, ok: true, text: `対象業種（${list}）に該当` };
+    return { field, ok: true, text: phrase(t.fits, vars) };
   }
   // the user's industry names a specific choice (「建設会社」→ 建設業) that is not in the list → excluded
   const choice = kb.industries.choices.find((c) => [c.label, c.industry].some((x) => stem(x).length > 1 && user.includes(stem(x))));
-  if (choice) return { field, ok: false, text: `対象業種が${list}に限られます` };
+  if (choice) return { field, ok: false, text: phrase(t.excluded, vars) };
   const group = mapIndustry(kb.industries, p.industry)?.group;
   if (group && !wanted.some((w) => mapIndustry(kb.industries, w)?.group === group)) {
-    return { field, ok: false, text: `対象業種が${list}に限られます` };
+    return { field, ok: false, text: phrase(t.excluded, vars) };
   }
-  return { field, ok: null, text: `対象業種: ${list}（該当するか要確認）` };
+  return { field, ok: null, text: phrase(t.unsure, vars) };
 }
 
 /**
  * Evaluates every eligibility condition of `program` against the profile and its classification.
  * Purpose is included as field `purposes`.
+ * @param w the sentences (default: intents/eligibility.yaml, loaded once per process)
  */
-export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification): CheckResult[] {
+export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): CheckResult[] {
   const e = program.eligibility;
+  const c = w.checks;
   const out: CheckResult[] = [];
   if (!e) return out;
   if (e.size && e.size !== 'any') {
     const v = e.size === 'sme' ? cls.sme : cls.smallEnterprise;
-    out.push({ field: 'size', ok: v, text: v === false ? `${SIZE_LABEL[e.size]}が対象です（中小企業基本法の判定で非該当）` : `${SIZE_LABEL[e.size]}が対象${v ? 'で、該当します' : ''}` });
+    out.push({ field: 'size', ok: v, text: outcome(c.size, v, { size: w.labels.sizes[e.size] }) });
   }
   if (e.stages?.length) {
-    const labels = e.stages.map((s) => STAGE_LABEL[s]).join('・');
+    const stages = e.stages.map((s) => w.labels.stages[s]).join('・');
     const ok = p.stage ? e.stages.includes(p.stage) : null;
-    out.push({ field: 'stages', ok, text: ok === false ? `${labels}の方が対象です` : `${labels}の方が対象${ok ? 'で、該当します' : ''}` });
+    out.push({ field: 'stages', ok, text: outcome(c.stages, ok, { stages }) });
   }
   if (e.applicantTypes?.length) {
     const types = e.applicantTypes;
@@ -89,7 +98,8 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     else if (!types.some((t) => t === '法人' || t === '個人事業主' || t === '個人')) ok = false; // 組合 only
     else if (!p.corporation) ok = null;
     else ok = types.includes(p.corporation) || (p.corporation === '個人事業主' && types.includes('個人'));
-    out.push({ field: 'applicantTypes', ok, text: ok === false ? `対象は${list}です` : `対象: ${list}${types.includes('共同体') ? '（2者以上のグループでの申請）' : ''}` });
+    const groupNote = types.includes('共同体') ? c.applicantTypes.groupNote : '';
+    out.push({ field: 'applicantTypes', ok, text: outcome(c.applicantTypes, ok, { types: list, groupNote }) });
   }
   if (e.employees?.length) {
     const { min, max } = headcountBounds(p.employees);
@@ -104,43 +114,44 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
       const sure = (r: (typeof use)[number]) => (r.min === undefined || min >= r.min) && (r.max === undefined || (max !== null && max <= r.max));
       ok = use.some(sure) ? true : use.some(fits) ? null : false;
     }
-    const heads = p.employees !== null && p.employees !== undefined ? `従業員${formatHeadcount(p.employees)}` : '';
-    out.push({ field: 'employees', ok, text: ok === false ? `従業員数の要件（${texts}）に${heads}は当てはまりません` : `従業員数の要件: ${texts}` });
+    const employees = p.employees !== null && p.employees !== undefined ? formatHeadcount(p.employees) : '';
+    out.push({ field: 'employees', ok, text: outcome(c.employees, ok, { ranges: texts, employees }) });
   }
-  if (e.industries?.length) out.push(industryCheck(kb, p, e.industries));
+  if (e.industries?.length) out.push(industryCheck(kb, p, e.industries, w));
   if (e.industryGroups?.length) {
     const g = mapIndustry(kb.industries, p.industry)?.group ?? null;
     const ok = g ? e.industryGroups.includes(g) : null;
-    out.push({ field: 'industryGroups', ok, text: ok === false ? `対象業種が${e.industryGroups.join('・')}に限られます` : `対象業種: ${e.industryGroups.join('・')}` });
+    out.push({ field: 'industryGroups', ok, text: outcome(c.industryGroups, ok, { groups: e.industryGroups.join('・') }) });
   }
   if (e.municipalities?.length) {
-    const list = e.municipalities.join('・');
     const ok = p.municipality ? e.municipalities.some((m) => m === p.municipality || /県内|山口県/.test(m)) : null;
-    out.push({ field: 'municipalities', ok, text: ok === false ? `${list}の事業者が対象です` : `${list}の事業者が対象` });
+    out.push({ field: 'municipalities', ok, text: outcome(c.municipalities, ok, { municipalities: e.municipalities.join('・') }) });
   }
   if (e.continuingOnly) {
-    out.push({ field: 'continuingOnly', ok: false, text: `新規の申請は対象外です（${e.continuingOnly.text}）` });
+    out.push({ field: 'continuingOnly', ok: false, text: phrase(c.continuingOnly.excluded, { text: e.continuingOnly.text }) });
   }
   if (e.servedBy?.length && p.municipality) {
     // a chamber's own services are for the businesses of its district (管内)
     const local = localDesks(kb, p.municipality, p.area);
-    const names = e.servedBy.map((id) => kb.byId.get(id)?.name ?? id).join('・');
+    const desks = e.servedBy.map((id) => kb.byId.get(id)?.name ?? id).join('・');
     const ok = local.decided ? e.servedBy.includes(local.decided.id) : local.desks.some((d) => e.servedBy!.includes(d.id)) ? null : false;
-    const where = local.decided ? `（${p.area ?? p.municipality}は${local.decided.name}の地区）` : '';
-    out.push({ field: 'servedBy', ok, text: ok === false ? `${names}の管内の事業者が対象です${where}` : `${names}の管内の事業者が対象` });
+    const text =
+      ok === false && local.decided
+        ? phrase(c.servedBy.excludedDistrict, { desks, place: p.area ?? p.municipality, desk: local.decided.name })
+        : outcome(c.servedBy, ok, { desks });
+    out.push({ field: 'servedBy', ok, text });
   }
   if (e.capitalMax?.yen !== undefined) {
     const ok = typeof p.capital === 'number' ? p.capital <= e.capitalMax.yen : null;
-    out.push({ field: 'capital', ok, text: ok === false ? `資本金${e.capitalMax.text}以下が対象です（${formatYen(p.capital as number)}）` : `資本金${e.capitalMax.text}以下` });
+    out.push({ field: 'capital', ok, text: outcome(c.capital, ok, { limit: e.capitalMax.text, capital: ok === false ? formatYen(p.capital as number) : '' }) });
   }
   if (e.fields?.length) {
-    const list = e.fields.join('、');
     const ok = fieldFits(kb, p, e.fields);
-    out.push({ field: 'fields', ok, text: ok ? `対象分野（${list}）に該当` : `${list}分野の事業が対象です` });
+    out.push({ field: 'fields', ok, text: outcome(c.fields, ok, { fields: e.fields.join('、') }) });
   }
   if (p.purpose && e.purposes?.length) {
     const ok = e.purposes.includes(p.purpose);
-    out.push({ field: 'purposes', ok, text: ok ? `目的「${p.purpose}」に合う支援です` : `目的が違います（${e.purposes.join('・')}向け）` });
+    out.push({ field: 'purposes', ok, text: ok ? phrase(c.purposes.fits, { purpose: p.purpose }) : phrase(c.purposes.excluded, { purposes: e.purposes.join('・') }) });
   }
   return out;
 }
@@ -159,6 +170,8 @@ export interface MatchOptions {
   groups?: { label: string; words: string[]; declared: boolean }[];
   /** rank bonus per programme category (0‥1; what a business can use directly ranks first) */
   categoryWeight?: Record<string, number>;
+  /** the sentences (default: intents/eligibility.yaml, loaded once per process) */
+  wording?: EligibilityWording;
 }
 
 /** The target groups a programme's name, target or conditions name. */
@@ -176,9 +189,10 @@ export function programGroups(program: Program, groups: NonNullable<MatchOptions
 export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification, opts: MatchOptions = {}): { matches: ProgramMatch[]; misses: ProgramMiss[] } {
   const matches: ProgramMatch[] = [];
   const misses: (ProgramMiss & { rank: number })[] = [];
+  const w = opts.wording ?? defaultEligibilityWording();
   for (const program of kb.programs) {
     if (program.status !== 'current') continue;
-    const checks = checkProgram(kb, program, p, cls);
+    const checks = checkProgram(kb, program, p, cls, w);
     const failed = checks.filter((c) => c.ok === false);
     const purpose = checks.find((c) => c.field === 'purposes');
     const boost = opts.boost?.get(program.id) ?? 0;
@@ -194,10 +208,10 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
       for (const g of programGroups(program, opts.groups ?? [])) {
         if (g.declared) {
           score += 3;
-          reasons.push(`${g.label}向けの支援です`);
+          reasons.push(phrase(w.checks.targetGroup.declared, { group: g.label }));
         } else {
           score -= 8;
-          reasons.push(`${g.label}向け（該当する場合）`);
+          reasons.push(phrase(w.checks.targetGroup.undeclared, { group: g.label }));
         }
       }
       matches.push({ program, score, reasons });
@@ -225,21 +239,21 @@ function uniqueByName<T extends { program: Program }>(xs: T[]): T[] {
  * Number of current field-limited programmes (`eligibility.fields`) that fail no condition other
  * than the field: how many the answer to 「どの分野ですか？」 can still decide.
  */
-export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classification): number {
+export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   let n = 0;
   for (const program of kb.programs) {
     if (program.status !== 'current' || !program.eligibility?.fields?.length) continue;
-    if (!checkProgram(kb, program, p, cls).some((c) => c.ok === false && c.field !== 'fields')) n++;
+    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false && c.field !== 'fields')) n++;
   }
   return n;
 }
 
 /** Number of programmes still matching a profile (for choice labels 「製造業（該当12件）」). */
-export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification): number {
+export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   let n = 0;
   for (const program of kb.programs) {
     if (program.status !== 'current') continue;
-    if (!checkProgram(kb, program, p, cls).some((c) => c.ok === false)) n++;
+    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
   }
   return n;
 }

@@ -1,12 +1,14 @@
 /**
  * The freshness report: what an operator should re-check first — records whose fiscal year is
  * past, programmes recorded as past results, desks without a phone number, and cited sources that
- * no longer exist.
+ * no longer exist. The sentences are the `freshness` wording of intents/ops.yaml.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { locate } from '../knowledge/load.ts';
+import { intentsDir, phrase } from '../search/wording.ts';
+import { loadOpsWording, type OpsWording } from './wording.ts';
 
 /** Japanese fiscal year (April–March) of a date: 2026-11-21 → 2026, 2027-02-01 → 2026. */
 export function fiscalYearOf(date: Date): number {
@@ -38,8 +40,10 @@ export interface FreshnessReport {
  * Builds the report.
  * @param seedsDir folder of the source documents
  * @param now today (for the current fiscal year)
+ * @param wording the sentences (default: `freshness` of $INTENTS_DIR/ops.yaml)
+ * @throws YamlFileError when the default wording file is missing or invalid
  */
-export function freshnessReport(kb: KnowledgeBase, seedsDir: string, now = new Date()): FreshnessReport {
+export function freshnessReport(kb: KnowledgeBase, seedsDir: string, now = new Date(), wording: OpsWording['freshness'] = loadOpsWording(intentsDir()).freshness): FreshnessReport {
   const fy = fiscalYearOf(now);
   const where = (id: string) => {
     const o = kb.origin.get(id);
@@ -54,11 +58,11 @@ export function freshnessReport(kb: KnowledgeBase, seedsDir: string, now = new D
     pastFiscalYear: kb.records
       .filter((r) => r.status === 'current' && r.fiscalYear < fy)
       .sort((a, b) => a.fiscalYear - b.fiscalYear || a.id.localeCompare(b.id))
-      .map((r) => item(r, `${r.fiscalYear}年度の情報（現在は${fy}年度）`)),
-    pastPrograms: kb.programs.filter((p) => p.status === 'past').map((p) => item(p, `過去の実績として登録（${p.fiscalYear}年度）`)),
-    desksWithoutPhone: kb.desks.filter((d) => !d.phone).map((d) => item(d, '電話番号なし')),
+      .map((r) => item(r, phrase(wording.pastFiscalYear, { fiscalYear: r.fiscalYear, current: fy }))),
+    pastPrograms: kb.programs.filter((p) => p.status === 'past').map((p) => item(p, phrase(wording.pastProgram, { fiscalYear: p.fiscalYear }))),
+    desksWithoutPhone: kb.desks.filter((d) => !d.phone).map((d) => item(d, wording.noPhone)),
     missingSources: kb.records
       .filter((r) => [r.source, ...(r.seeAlso ?? [])].some((s) => !available.get(s.file)))
-      .map((r) => item(r, `出典 ${r.source.file} が見つかりません`)),
+      .map((r) => item(r, phrase(wording.missingSource, { file: r.source.file }))),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Wording of the operations features, from intents/ops.yaml (validated with zod): the rate-limit
- * reply, the notice when the conversation's place could not be kept, and the replies that reject an
- * answer (for the unanswered log).
+ * reply, the notice when the conversation's place could not be kept, the freshness report's
+ * sentences, and the replies that reject an answer (for the unanswered log).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +11,18 @@ import { normalize } from '../text/normalize.ts';
 export const OpsWording = z.strictObject({
   rateLimited: z.string().min(1),
   storeUnavailable: z.string().min(1),
+  freshness: z.strictObject({
+    pastFiscalYear: z.string().min(1),
+    pastProgram: z.string().min(1),
+    noPhone: z.string().min(1),
+    missingSource: z.string().min(1),
+    sections: z.strictObject({
+      missingSources: z.string().min(1),
+      pastPrograms: z.string().min(1),
+      desksWithoutPhone: z.string().min(1),
+      pastFiscalYear: z.string().min(1),
+    }),
+  }),
   rejections: z.array(z.string().min(1)).min(1),
 });
 export type OpsWording = z.infer<typeof OpsWording>;

@@ -1,6 +1,7 @@
 /**
  * Reply wording of free-text answers, from intents/answers.yaml (validated with zod). Operators
- * change wording, the general desk, the threshold and card labels there, not in code.
+ * change wording, the general desk, the threshold and card labels there, not in code. Also the
+ * `{placeholder}` helpers every wording file uses ({@link fill}, {@link phrase}).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -65,16 +66,26 @@ export function loadAnswersWording(dir = intentsDir()): AnswersWording {
 /**
  * Fills `{name}` placeholders from `vars`. Returns null when a placeholder has no value (undefined,
  * null or empty string), so a line about a missing fact is dropped instead of printed half empty.
+ * With `emptyOk`, an empty string is a value (an optional part of a sentence left out).
  */
-export function fill(template: string, vars: Record<string, string | number | undefined | null>): string | null {
+export function fill(template: string, vars: Record<string, string | number | undefined | null>, emptyOk = false): string | null {
   let missing = false;
   const out = template.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = vars[k];
-    if (v === undefined || v === null || v === '') {
+    if (v === undefined || v === null || (v === '' && !emptyOk)) {
       missing = true;
       return '';
     }
     return String(v);
   });
   return missing ? null : out;
+}
+
+/**
+ * {@link fill} for a sentence that is always printed: an empty string is a value (an optional part
+ * left out), and a placeholder without a value leaves the template as written (visible, never a
+ * crash). For templates whose placeholders a schema has checked.
+ */
+export function phrase(template: string, vars: Record<string, string | number> = {}): string {
+  return fill(template, vars, true) ?? template;
 }
