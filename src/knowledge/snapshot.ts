@@ -70,23 +70,36 @@ export function readSnapshot<T>(kbHash: string): T | null {
 const KEEP = 6;
 
 /**
+ * Writes `body` as JSON to `path` in the cache folder atomically (temp file + rename), then deletes
+ * the older `<prefix>-<hex>.json` files beyond the {@link KEEP} most recent (best effort).
+ * @throws Error when the cache folder cannot be written.
+ */
+export function writeCacheFile(path: string, body: unknown, prefix: string): void {
+  const dir = cacheDir();
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(body));
+  renameSync(tmp, path);
+  try {
+    const pattern = new RegExp(`^${prefix}-[0-9a-f]+\\.json$`);
+    const files = readdirSync(dir)
+      .filter((f) => pattern.test(f))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const f of files.slice(KEEP)) if (f.path !== path) unlinkSync(f.path);
+  } catch {
+    // pruning is best effort (another process may prune at the same time)
+  }
+}
+
+/**
  * Saves `data` as the snapshot for `kbHash` (temp file + rename) and prunes older snapshots beyond
  * the most recent {@link KEEP}. Best effort: a read-only checkout just loads from YAML every time.
  */
 export function writeSnapshot<T>(kbHash: string, data: T): void {
   try {
-    const dir = cacheDir();
-    mkdirSync(dir, { recursive: true });
-    const path = snapshotPath(kbHash);
     const body: SavedSnapshot<T> = { key: snapshotKey(kbHash), version: SNAPSHOT_VERSION, kbHash, data };
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body));
-    renameSync(tmp, path);
-    const old = readdirSync(dir)
-      .filter((f) => /^knowledge-[0-9a-f]+\.json$/.test(f))
-      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const f of old.slice(KEEP)) if (f.path !== path) unlinkSync(f.path);
+    writeCacheFile(snapshotPath(kbHash), body, 'knowledge');
   } catch {
     // best effort (read-only folder, or another process pruning at the same time)
   }

@@ -7,11 +7,11 @@
  * `body`(1) / `bodyBi`(0.5); `key`(2): the folded names and aliases whole, matched by the gazetteer.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lunr from 'lunr';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { cacheDir } from '../knowledge/snapshot.ts';
+import { cacheDir, writeCacheFile } from '../knowledge/snapshot.ts';
 import type { Analyzer } from '../text/analyzer.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { recordText } from './documents.ts';
@@ -97,35 +97,16 @@ export function loadSavedIndex(kb: Pick<KnowledgeBase, 'hash'>): lunr.Index | nu
 }
 
 /** How many saved indexes to keep in the cache folder (most recent first). */
-const KEEP = 6;
-
 /**
- * Writes the index for `kb` atomically (temp file + rename) and prunes old index files beyond the
- * most recent {@link KEEP}. Returns the path written.
+ * Writes the index for `kb` atomically and prunes old index files (see writeCacheFile).
+ * Returns the path written.
  * @throws Error when the cache folder cannot be written.
  */
 export function saveIndex(kb: Pick<KnowledgeBase, 'hash'>, idx: lunr.Index): string {
-  const dir = cacheDir();
-  mkdirSync(dir, { recursive: true });
   const path = indexPath(kb);
   const body: SavedIndex = { key: indexKey(kb), version: INDEX_VERSION, kbHash: kb.hash, builtAt: new Date().toISOString(), index: idx.toJSON() };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(body));
-  renameSync(tmp, path);
-  prune(dir, path);
+  writeCacheFile(path, body, 'index');
   return path;
-}
-
-function prune(dir: string, keep: string): void {
-  try {
-    const files = readdirSync(dir)
-      .filter((f) => /^index-[0-9a-f]+\.json$/.test(f))
-      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const f of files.slice(KEEP)) if (f.path !== keep) unlinkSync(f.path);
-  } catch {
-    // pruning is best effort (another process may prune at the same time)
-  }
 }
 
 /**
