@@ -143,6 +143,12 @@ const base = {
   id: Id,
   name: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
+  /**
+   * everyday words or short phrases an owner types for what the source says the record does
+   * (電気代 for 省エネ設備, 人手が足りない for 人材確保); never a sentence, never a name (names go in
+   * `aliases`). Searched in a field of their own; an absent list adds nothing.
+   */
+  keywords: z.array(z.string().min(1)).optional(),
   summary: z.string().min(1),
   fiscalYear: z.number().int().min(2000).max(2100),
   status: Status,
