@@ -32,6 +32,11 @@ export interface Card {
   deskName?: string;
   /** 「出典: 令和6年度 産業労働部事業概要、2024年度」 */
   sourceLabel?: string;
+  /**
+   * short notes shown under the card, one line each, in order: e.g. the credit a data source's terms
+   * of use require, 「最新の公募状況は公式サイト・窓口でご確認ください」, 「受付は終了しています」
+   */
+  notes?: string[];
   /** buttons under the card, e.g. 「詳しく」「相談先」 */
   actions?: Choice[];
 }
