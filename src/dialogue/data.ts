@@ -56,6 +56,11 @@ export type SlotDef = z.infer<typeof SlotDef>;
 export const FlowFile = z.strictObject({
   unknownWords: Words.min(1),
   resultCount: z.number().int().min(1).max(20),
+  /**
+   * how many national programmes (an open dataset, knowledge/national/) a result shows beside the
+   * `resultCount` prefectural ones
+   */
+  nationalResultCount: z.number().int().min(0).max(20).default(2),
   missCount: z.number().int().min(1).max(20),
   /** a free-text answer shows this many cards, and the next `searchMore` hits as buttons */
   searchCards: z.number().int().min(1).max(10).default(3),

@@ -7,7 +7,7 @@
  */
 import type { Card, Choice, OutgoingMessage, Suggestion } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import type { Desk, KnowledgeRecord, Program } from '../knowledge/schema.ts';
+import { isDatasetRef, type Desk, type KnowledgeRecord, type Program } from '../knowledge/schema.ts';
 import { findDefinition, type Classification } from '../eligibility/classify.ts';
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
@@ -101,13 +101,24 @@ export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; specia
 }
 
 /**
+ * The matches shown: the best `count` prefectural programmes and, beside them, the best `national`
+ * national programmes (records of an open dataset, knowledge/national/), in rank order — national
+ * programmes are added to the local ones, never shown instead of them.
+ */
+export function shownMatches<T extends { program: Program }>(matches: T[], count: number, national: number): T[] {
+  const isNational = (m: T) => isDatasetRef(m.program.source);
+  const picked = new Set<T>([...matches.filter((m) => !isNational(m)).slice(0, count), ...matches.filter(isNational).slice(0, national)]);
+  return matches.filter((m) => picked.has(m));
+}
+
+/**
  * The diagnosis result: class sentence with its reasons, the top programmes as cards with 「合う理由」,
  * the desks, and the next-step choices.
  */
 export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, labels: Record<string, string>, query?: string): Answer {
   const cls = classOf(kb, p, data.eligibility);
   const { matches } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
-  const top = matches.slice(0, data.flow.resultCount);
+  const top = shownMatches(matches, data.flow.resultCount, data.flow.nationalResultCount);
   const replies: OutgoingMessage[] = [];
   replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
   const why = cls.criteria.join(' / ');

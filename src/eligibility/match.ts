@@ -11,7 +11,7 @@
  */
 import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import type { Program } from '../knowledge/schema.ts';
+import { isDatasetRef, type Program } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { mapIndustry, type Classification } from './classify.ts';
 import { fieldFits } from './fields.ts';
@@ -181,6 +181,19 @@ export function programGroups(program: Program, groups: NonNullable<MatchOptions
 }
 
 /**
+ * Whether a programme takes part in the diagnosis: status current, its reception period (when the
+ * source gives one) not ended by `now`, not a special measure for a disaster (`disasters`), and — for a programme imported from an open dataset
+ * (ミラサポplus) — a purpose stated by the dataset's categories (the diagnosis is led by purpose; an
+ * uncategorised national record is found by search instead).
+ */
+export function inDiagnosis(program: Program, now = new Date()): boolean {
+  if (program.status !== 'current') return false;
+  if (program.reception?.end && program.reception.end < now.toISOString().slice(0, 10)) return false;
+  if (program.disasters?.length) return false; // a special measure for those a disaster hit
+  return !isDatasetRef(program.source) || !!program.eligibility?.purposes?.length;
+}
+
+/**
  * Filters and ranks the current programmes for a profile.
  * @returns `matches` best first (no condition failed) and `misses` (exactly one condition other than
  * the purpose failed; the purpose fits, is unknown, or the user's words match it ≥ {@link MISS_BOOST}),
@@ -191,7 +204,7 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
   const misses: (ProgramMiss & { rank: number })[] = [];
   const w = opts.wording ?? defaultEligibilityWording();
   for (const program of kb.programs) {
-    if (program.status !== 'current') continue;
+    if (!inDiagnosis(program)) continue;
     const checks = checkProgram(kb, program, p, cls, w);
     const failed = checks.filter((c) => c.ok === false);
     const purpose = checks.find((c) => c.field === 'purposes');
@@ -242,7 +255,7 @@ function uniqueByName<T extends { program: Program }>(xs: T[]): T[] {
 export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   let n = 0;
   for (const program of kb.programs) {
-    if (program.status !== 'current' || !program.eligibility?.fields?.length) continue;
+    if (!inDiagnosis(program) || !program.eligibility?.fields?.length) continue;
     if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false && c.field !== 'fields')) n++;
   }
   return n;
@@ -252,7 +265,7 @@ export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classifica
 export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   let n = 0;
   for (const program of kb.programs) {
-    if (program.status !== 'current') continue;
+    if (!inDiagnosis(program)) continue;
     if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
   }
   return n;

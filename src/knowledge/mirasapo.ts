@@ -76,6 +76,7 @@ export const MirasapoItem = z.object({
   service_categories: NamedList,
   purpose_categories: NamedList,
   life_stage_categories: NamedList,
+  disasters: NamedList,
   personal_service_categories: NamedList,
   personal_purpose_categories: NamedList,
   keywords: jsonField(z.array(z.string())).default([]),
@@ -164,6 +165,7 @@ export function datasetRecordText(item: MirasapoItem): string {
     item.max_employees_count !== null && item.max_employees_count !== undefined ? String(item.max_employees_count) : null,
     ...item.competent_authorities.map((a) => a.name),
     ...item.keywords,
+    ...item.disasters.map((d) => d.name),
     item.special_measure?.name,
   ]
     .filter((x): x is string => typeof x === 'string' && x.length > 0)
@@ -584,6 +586,11 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
     if (orderedPurposes.length) eligibility.purposes = orderedPurposes;
     const industries = i.industry_categories.map((c) => c.name.trim()).filter(Boolean);
     if (industries.length && industries.length < 20) eligibility.industries = industries;
+    // 中小企業者 / 小規模企業者 only where the record's target says so (its business_scales codes are
+    // not documented in the dataset, so they are not read)
+    const targetText = plainText(i.target);
+    if (/中小企業/.test(targetText)) eligibility.size = 'sme';
+    else if (/小規模(?:事業者|企業者)/.test(targetText)) eligibility.size = 'smallEnterprise';
     const text = datasetRecordText(i);
     const maxEmp = i.max_employees_count;
     if (maxEmp !== null && maxEmp !== undefined && new RegExp(`(?<!\\d)${maxEmp}\\s*(?:人|名)`).test(text.normalize('NFKC'))) {
@@ -654,6 +661,7 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
       ...(i.application_url && isUrl(i.application_url.trim()) ? { applicationUrl: i.application_url.trim() } : {}),
       ...(links.length ? { links } : {}),
       ...(localHelp.size ? { localHelp: (['商工会議所', '商工会'] as const).filter((t) => localHelp.has(t)) } : {}),
+      ...(i.disasters.length ? { disasters: i.disasters.map((d) => d.name) } : {}),
     };
     const file = serviceFile(i).name;
     const list = byFile.get(file);

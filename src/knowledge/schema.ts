@@ -230,6 +230,11 @@ export const Program = z.strictObject({
    * so, e.g. マル経 → [商工会議所, 商工会]); the card points to them, the diagnosis names the local one
    */
   localHelp: z.array(z.enum(['商工会議所', '商工会'])).optional(),
+  /**
+   * the disasters (災害, 感染症) the programme responds to, as the source names them: a special
+   * measure for those affected, not suggested by the diagnosis (search still finds it)
+   */
+  disasters: z.array(z.string().min(1)).optional(),
 });
 export type Program = z.infer<typeof Program>;
 

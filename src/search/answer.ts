@@ -4,7 +4,7 @@
  */
 import type { Card, CardField } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import type { Desk, KnowledgeRecord } from '../knowledge/schema.ts';
+import { isDatasetRef, type Desk, type KnowledgeRecord, type Program } from '../knowledge/schema.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
 
 let defaultWording: AnswersWording | null = null;
@@ -77,14 +77,50 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
   return f;
 }
 
+/** A YYYY-MM-DD date in the wording's form (「2023年10月31日」). */
+function writtenDate(d: string, w: AnswersWording): string {
+  const [year, month, day] = d.split('-').map(Number);
+  return fill(w.card.dataset.date, { year, month, day }) ?? d;
+}
+
+/**
+ * The extra lines of a record imported from an open dataset (ミラサポplus): fields 所管 and 受付期間;
+ * notes: the credit line the dataset's terms of use require, that periods change, an ended reception
+ * period (compared with `now`), and the local 商工会議所/商工会 that help applicants.
+ */
+function datasetExtras(rec: Program, credit: string | undefined, w: AnswersWording, now: Date): { fields: CardField[]; notes: string[] } {
+  const fields: CardField[] = [];
+  const notes: string[] = [];
+  if (rec.authority?.length) fields.push({ label: w.labels.authority ?? '所管', value: rec.authority.join('・') });
+  const r = rec.reception;
+  if (r?.start || r?.end) {
+    const value = fill(w.card.dataset.reception, { start: r.start ? writtenDate(r.start, w) : '', end: r.end ? writtenDate(r.end, w) : '' }, true);
+    if (value) fields.push({ label: w.labels.reception ?? '受付期間', value: r.remarks ? `${value}（${r.remarks}）` : value });
+  } else if (r?.remarks) fields.push({ label: w.labels.reception ?? '受付期間', value: r.remarks });
+  if (credit) notes.push(credit);
+  notes.push(w.card.dataset.latest);
+  if (r?.end && r.end < now.toISOString().slice(0, 10)) {
+    const ended = fill(w.card.dataset.ended, { end: writtenDate(r.end, w) });
+    if (ended) notes.push(ended);
+  }
+  if (rec.localHelp?.length) {
+    const help = fill(w.card.dataset.localHelp, { deskTypes: rec.localHelp.join('・') });
+    if (help) notes.push(help);
+  }
+  return { fields, notes };
+}
+
 /**
  * The card of one record: title = name; subtitle = category/desk type/level/the law of a definition; text = the summary's
  * first sentence plus, for past or historical records, a note saying so; fields = key terms as printed
  * (補助率・上限, 利率・限度額・期間, 対象 …); desk name and phone; 「出典: <document>、<年度>」.
+ * A record imported from an open dataset (ミラサポplus) instead carries 所管 and 受付期間 fields and
+ * `notes`: the dataset's credit line, 「最新の公募状況は…」, an ended reception period, local help.
  * @param w wording (default: intents/answers.yaml, loaded once)
+ * @param now today, for 「受付は…に終了しています」 (default: the current date)
  * @throws Error only when the default wording file is missing or invalid.
  */
-export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording): Card {
+export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording, now = new Date()): Card {
   const wording = wordingOrDefault(w);
   const source = kb.sources.find((s) => s.file === rec.source.file);
   const subtitle =
@@ -116,6 +152,16 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
     card.deskName = contact.desk.name;
     if (contact.phone) card.phone = contact.phone;
   }
+  if (isDatasetRef(rec.source)) {
+    // national programmes: the credit and period notes instead of the seed documents' 出典 line
+    if (rec.kind === 'program') {
+      const extras = datasetExtras(rec, source && 'credit' in source ? source.credit : undefined, wording, now);
+      card.fields.push(...extras.fields);
+      card.notes = extras.notes;
+      card.text = oneLine(rec.summary);
+    } else if (source && 'credit' in source) card.notes = [source.credit];
+    return card;
+  }
   const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
   if (label) card.sourceLabel = label;
   return card;
@@ -141,5 +187,6 @@ export function cardText(card: Card, w?: AnswersWording): string {
     if (d) lines.push(d);
   } else if (card.phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${card.phone}`);
   if (card.sourceLabel) lines.push(card.sourceLabel);
+  for (const n of card.notes ?? []) lines.push(n);
   return lines.join('\n');
 }

@@ -44,6 +44,17 @@ export const AnswersWording = z.strictObject({
     deskNoPhone: z.string().min(1),
     source: z.string().min(1),
     status: z.strictObject({ past: z.string().min(1), historical: z.string().min(1) }),
+    /**
+     * notes on the cards of records imported from an open dataset (ミラサポplus), after the credit
+     * line its terms of use require (knowledge/sources.yaml `credit`)
+     */
+    dataset: z.strictObject({
+      latest: z.string().min(1),
+      ended: z.string().min(1),
+      localHelp: z.string().min(1),
+      reception: z.string().min(1),
+      date: z.string().min(1),
+    }),
   }),
   labels: z.record(z.string(), z.string().min(1)),
 });
