@@ -51,6 +51,12 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const titles = wording.sections;
+    for (const d of report.datasets) {
+      out(`## ${phrase(wording.snapshot, { title: d.title, asOf: d.asOf, days: d.ageDays })}`);
+      out(`## ${titles.receptionEnded}: ${d.ended.length}件`);
+      for (const i of d.ended) out(`- ${i.name} (${i.id}) — ${i.detail} — ${i.where}`);
+      out('');
+    }
     const sections: [string, typeof report.pastPrograms][] = [
       [titles.missingSources, report.missingSources],
       [titles.pastPrograms, report.pastPrograms],

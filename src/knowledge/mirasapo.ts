@@ -304,6 +304,9 @@ const VALUE_FORM: Record<string, RegExp> = {
 function cleanValue(v: string): string | null {
   let s = v.replace(/^[\s　:：]+/, '').replace(/[\s　]+$/, '');
   s = s.split(/[　]/)[0].trim(); // a full-width space separates the value from the next item or a note
+  // an amount followed by a note in brackets: 「2,000万円（1,500万円超の貸付は…）」 → 2,000万円
+  const amount = s.match(/^([^（(]*?円)[（(](?!※)/);
+  if (amount) s = amount[1];
   if (s.length > 40) s = s.split(/[（(。]/)[0].trim();
   for (;;) {
     let t = s.replace(/[（(]※\d*[)）]$/, '').replace(/[、,，]$/, '').trim();

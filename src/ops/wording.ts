@@ -16,7 +16,10 @@ export const OpsWording = z.strictObject({
     pastProgram: z.string().min(1),
     noPhone: z.string().min(1),
     missingSource: z.string().min(1),
+    receptionEnded: z.string().min(1),
+    snapshot: z.string().min(1),
     sections: z.strictObject({
+      receptionEnded: z.string().min(1),
       missingSources: z.string().min(1),
       pastPrograms: z.string().min(1),
       desksWithoutPhone: z.string().min(1),
