@@ -628,8 +628,12 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
         desk.push(d.id);
       }
     }
-    const helpText = [i.inquiry, i.usage, i.support_organization, i.body].map(plainText).join('\n');
-    for (const c of centres) if (c.names.some((n) => mentions(helpText, n)) && !desk.includes(c.desk.id)) desk.push(c.desk.id);
+    const helpText = [i.title, i.inquiry, i.usage, i.support_organization, i.body].map(plainText).join('\n');
+    const named = centres.filter((c) => c.names.some((n) => mentions(helpText, n)) && !desk.includes(c.desk.id)).map((c) => c.desk.id);
+    // an inquiry that points to the local offices (「各都道府県の…」「最寄りの…」): ours comes first
+    const generic = desk.length === 1 && /^(?:各都道府県|都道府県|各地域|各地|最寄り|お近く|全国の)/.test(nationalDesks.get([...nationalDesks.keys()].find((k) => nationalDesks.get(k)!.id === desk[0]) ?? '')?.name ?? '');
+    if (generic) desk.unshift(...named);
+    else desk.push(...named);
     for (const o of ov) for (const d of o.desks ?? []) if (!desk.includes(d)) desk.push(d);
     const localHelp = new Set<'商工会議所' | '商工会'>();
     const contactText = [i.inquiry, i.usage, i.support_organization].map(plainText).join('\n');

@@ -1,0 +1,64 @@
+/**
+ * National programmes (knowledge/national/, imported from ミラサポplus) in the bundled catalogue: a
+ * question naming one by its name or a common short name finds it first, its card carries the
+ * credit line, and the diagnosis shows national programmes beside the prefectural ones.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KnowledgeBase } from '../src/knowledge/load.ts';
+import type { SearchService } from '../src/search/service.ts';
+import { engineFor, realKb, searchFor, talk } from './helpers/engine-fixture.ts';
+
+const CREDIT = '出典：中小企業庁「ミラサポplus」（2023年10月1日時点の情報を加工して作成）';
+let kb: KnowledgeBase | null;
+let service: SearchService;
+
+beforeAll(async () => {
+  kb = realKb();
+  if (kb) service = await searchFor(kb);
+});
+
+describe.runIf(realKb())('national programmes in search', () => {
+  it.each([
+    ['ものづくり補助金の補助率は？', 'ms-26'],
+    ['IT導入補助金について教えて', 'ms-214'],
+    ['マル経融資の金利は？', 'ms-2050'],
+    ['事業承継・引継ぎ補助金を使いたい', 'ms-2012'],
+    ['事業再構築補助金の上限は？', 'ms-845'],
+    ['倒産防止共済に入りたい', 'ms-1963'],
+    ['雇用調整助成金の申請', 'ms-2232'],
+    ['キャリアアップ助成金', 'ms-2683'],
+  ])('「%s」 finds %s first', (q, id) => {
+    const r = service.search(q);
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.id).toBe(id);
+  });
+
+  it('answers 「ものづくり補助金の補助率は？」 with the rate as printed, the authority, the national desk and the credit line', () => {
+    const card = service.search('ものづくり補助金の補助率は？').cards[0];
+    expect(card.title).toBe('ものづくり・商業・サービス生産性向上促進補助金');
+    expect(card.fields).toEqual(expect.arrayContaining([{ label: '補助率', value: '2分の1～3分の2' }, { label: '所管', value: '中小企業庁' }]));
+    expect(card.phone).toBe('050-8880-4053');
+    expect(card.notes?.slice(0, 2)).toEqual([CREDIT, '最新の公募状況は公式サイト・窓口でご確認ください']);
+  });
+
+  it('points マル経 to the local 商工会議所・商工会', () => {
+    const card = service.search('マル経融資を受けたい').cards[0];
+    expect(card.id).toBe('ms-2050');
+    expect(card.notes).toContain('申請のご相談は、お近くの商工会議所・商工会でも受け付けています。');
+  });
+
+  it('shows a small manufacturer investing in equipment ものづくり補助金 beside the prefectural programmes, with its reason', async () => {
+    const { engine } = await engineFor(kb!);
+    const turns = await talk(engine, 'u1', '診断', '設備投資', '製造業', '10人', '法人', '山口市', '山口地域', 'それ以降');
+    const last = turns[turns.length - 1];
+    const cards = last.replies.flatMap((m) => (m.type === 'cards' ? m.cards : []));
+    const national = cards.filter((c) => c.id.startsWith('ms-'));
+    const prefectural = cards.filter((c) => c.kind === 'program' && !c.id.startsWith('ms-'));
+    expect(national.map((c) => c.id)).toContain('ms-26');
+    expect(national.length).toBeLessThanOrEqual(2);
+    expect(prefectural.length).toBeGreaterThanOrEqual(3);
+    const mono = national.find((c) => c.id === 'ms-26')!;
+    expect(mono.fields[0]).toEqual({ label: '合う理由', value: expect.stringContaining('設備投資') });
+    expect(mono.notes?.[0]).toBe(CREDIT);
+  });
+});
