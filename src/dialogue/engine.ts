@@ -10,7 +10,7 @@ import type { Choice, ConversationState, ConversationStore, Engine, Incoming, Ou
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { SearchService } from '../search/service.ts';
 import { findPlace } from '../eligibility/desks.ts';
-import { matchKey } from '../text/normalize.ts';
+import { MAX_NUMBER_DIGITS, matchKey, normalize, overlongDigitRuns } from '../text/normalize.ts';
 import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
@@ -110,6 +110,17 @@ export class DialogueEngine implements Engine {
     const raw = incoming && typeof incoming === 'object' ? (incoming.type === 'choice' ? incoming.value : incoming.text) : '';
     // lone surrogates (malformed UTF-16) crash kuromoji: drop them
     const msg = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
+    const res = this.route(state, incoming, msg);
+    // say what was not read: a number with more digits than any real figure (text/numbers.ts)
+    const overlong = incoming?.type === 'choice' ? [] : overlongDigitRuns(normalize(msg));
+    if (overlong.length) {
+      const note = say(this.data, 'numberTooLong', { digits: Math.max(...overlong), max: MAX_NUMBER_DIGITS });
+      if (note) res.replies = [{ type: 'text', text: note }, ...res.replies];
+    }
+    return res;
+  }
+
+  private route(state: ConversationState, incoming: Incoming, msg: string): TurnResult {
     const offered = (state.slots as Slots)._choices?.[msg.trim()];
     if (incoming?.type === 'choice' || offered) {
       const r = this.choice(state, offered ?? msg);
