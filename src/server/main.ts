@@ -8,6 +8,7 @@
 import pino from 'pino';
 import { gracefulShutdown, readinessRoute } from '../ops/http.ts';
 import { createOperations } from '../ops/operations.ts';
+import { installProcessHandlers } from '../ops/process.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   preloadTokenizer();
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
+  // an unexpected rejection or exception is logged; the server keeps serving (src/ops/process.ts)
+  installProcessHandlers(logger);
   const started = Date.now();
   // knowledge runtime (live reload), conversation store (Redis with REDIS_URL), guarded engine
   const ops = await createOperations(config, logger);

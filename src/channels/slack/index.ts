@@ -8,6 +8,7 @@
  * response_url. Retried events (x-slack-retry-num) are de-duplicated by event_id (store.markOnce).
  */
 import express from 'express';
+import { z } from 'zod';
 import { App, ExpressReceiver, type Logger as BoltLogger, type LogLevel } from '@slack/bolt';
 import type pino from 'pino';
 import type { Incoming } from '../../core/types.ts';
@@ -38,6 +39,15 @@ function boltLogger(log: pino.Logger): BoltLogger {
     setName: () => {},
   };
 }
+
+/**
+ * The fields of a Slack event, command or button press the bot reads, validated (zod) before use:
+ * one that does not fit is logged and skipped (Bolt has already checked the signature and timestamp).
+ */
+const SlackId = z.string().min(1).max(64);
+const SlackMessage = z.looseObject({ user: SlackId, text: z.string().max(40_000).optional(), team: SlackId.optional() });
+const SlackCommand = z.looseObject({ user_id: SlackId, team_id: SlackId.optional(), text: z.string().max(40_000).optional() });
+const SlackButton = z.looseObject({ type: z.literal('button'), value: z.string().max(2000), text: z.looseObject({ text: z.string().max(2000) }).optional() });
 
 /** `slack:<team id>:<user id>` */
 export function slackUserKey(team: string | undefined, user: string): string {
@@ -95,26 +105,34 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
   // Direct messages (message.im). Other channels' messages are only answered when the bot is mentioned.
   slack.message(async ({ message, body, say }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || message.bot_id) return;
+    const m = SlackMessage.safeParse(message);
+    if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack message event skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? message.team, message.user, { type: 'text', text: message.text ?? '' }));
+    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: m.data.text ?? '' }));
   });
 
   slack.event('app_mention', async ({ event, body, say }) => {
     if (!event.user || event.bot_id) return;
+    const m = SlackMessage.safeParse(event);
+    if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack app_mention skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? event.team, event.user, { type: 'text', text: stripMentions(event.text) }));
+    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: stripMentions(m.data.text ?? '') }));
   });
 
   slack.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    const msg = await turn(command.team_id, command.user_id, { type: 'text', text: command.text ?? '' });
+    const c = SlackCommand.safeParse(command);
+    if (!c.success) return void log.warn({ issues: c.error.issues.slice(0, 3) }, 'malformed Slack command skipped');
+    const msg = await turn(c.data.team_id, c.data.user_id, { type: 'text', text: c.data.text ?? '' });
     await respond({ response_type: 'ephemeral', ...msg });
   });
 
   slack.action({ type: 'block_actions', action_id: new RegExp(`^${CHOICE_ACTION_PREFIX}`) }, async ({ action, body, ack, respond, say }) => {
     await ack();
-    if (action.type !== 'button' || action.value === undefined) return;
-    const msg = await turn(body.user.team_id ?? body.team?.id, body.user.id, { type: 'choice', value: action.value, label: action.text.text });
+    const a = SlackButton.safeParse(action);
+    const user = SlackId.safeParse(body.user?.id);
+    if (!a.success || !user.success) return void log.warn('malformed Slack button press skipped');
+    const msg = await turn(body.user.team_id ?? body.team?.id, user.data, { type: 'choice', value: a.data.value, label: a.data.text?.text });
     if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
     else await say(msg);
   });
