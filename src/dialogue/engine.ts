@@ -10,7 +10,7 @@ import type { Choice, ConversationState, ConversationStore, Engine, Incoming, Ou
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { SearchService } from '../search/service.ts';
 import { findPlace } from '../eligibility/desks.ts';
-import { MAX_NUMBER_DIGITS, matchKey, normalize, overlongDigitRuns } from '../text/normalize.ts';
+import { MAX_NUMBER_DIGITS, matchKey, normalize, overlongDigitRuns, sentencePrefix } from '../text/normalize.ts';
 import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
@@ -30,6 +30,11 @@ import { extractSlots, parseSlot, type SlotAnswer } from './slots.ts';
 
 /** Characters of a message that are read; the rest is ignored (a 10,000-character paste still gets a reply). */
 export const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Characters of a message that are analysed (searched, read for answers): a longer paste is cut at
+ * the last sentence end before this many characters and the reply says so (replies.yaml `tooLong`).
+ */
+export const MAX_READ_CHARS = 500;
 /** Version of {@link ConversationState} this engine writes; older states are discarded. */
 export const STATE_VERSION = 1;
 
@@ -140,14 +145,17 @@ export class DialogueEngine implements Engine {
   private turn(state: ConversationState, incoming: Incoming): TurnResult {
     const raw = incoming && typeof incoming === 'object' ? (incoming.type === 'choice' ? incoming.value : incoming.text) : '';
     // lone surrogates (malformed UTF-16) crash kuromoji: drop them
-    const msg = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
+    const whole = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
+    // a long paste is read up to a sentence end within MAX_READ_CHARS: the work per message is bounded
+    const isText = incoming?.type !== 'choice';
+    const msg = isText ? sentencePrefix(whole, MAX_READ_CHARS) : whole;
     const res = this.route(state, incoming, msg);
+    const notes: string[] = [];
+    if ((msg.length < whole.length || (typeof raw === 'string' && raw.length > MAX_MESSAGE_CHARS)) && matchKey(msg)) notes.push(say(this.data, 'tooLong', { chars: [...msg].length }) ?? '');
     // say what was not read: a number with more digits than any real figure (text/numbers.ts)
-    const overlong = incoming?.type === 'choice' ? [] : overlongDigitRuns(normalize(msg));
-    if (overlong.length) {
-      const note = say(this.data, 'numberTooLong', { digits: Math.max(...overlong), max: MAX_NUMBER_DIGITS });
-      if (note) res.replies = [{ type: 'text', text: note }, ...res.replies];
-    }
+    const overlong = isText ? overlongDigitRuns(normalize(msg)) : [];
+    if (overlong.length) notes.push(say(this.data, 'numberTooLong', { digits: Math.max(...overlong), max: MAX_NUMBER_DIGITS }) ?? '');
+    if (notes.some(Boolean)) res.replies = [...notes.filter(Boolean).map((text) => ({ type: 'text' as const, text })), ...res.replies];
     return res;
   }
 

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -40,11 +41,12 @@ export function requestLogging(logger: Logger): express.RequestHandler {
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
 /**
- * `GET /readyz` → 200 `{status:"ready", checks}` when every check passes (each has 2 s), else 503
- * `{status:"not ready", checks}`; e.g. checks `{knowledge: true, accepting: true, redis: false}`.
+ * `GET /readyz` → 200 `{status:"ready", checks, details}` when every check passes (each has 2 s), else 503
+ * `{status:"not ready", checks, details}`; e.g. checks `{knowledge: true, accepting: true, redis: false}`,
+ * details (when given) e.g. `{eventLoopDelayMs: {p50, p99, max}}`.
  * (`GET /healthz`, liveness, is the app's own route.)
  */
-export function readinessRoute(checks: Record<string, ReadinessCheck>): express.Router {
+export function readinessRoute(checks: Record<string, ReadinessCheck>, details?: () => Record<string, unknown>): express.Router {
   const router = express.Router();
   router.get('/readyz', async (_req, res) => {
     const results: Record<string, boolean> = {};
@@ -57,7 +59,7 @@ export function readinessRoute(checks: Record<string, ReadinessCheck>): express.
       }),
     );
     const ok = Object.values(results).every(Boolean);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results, ...(details ? { details: details() } : {}) });
   });
   return router;
 }
@@ -104,5 +106,28 @@ export function gracefulShutdown(server: Server, opts: ShutdownOptions): () => P
       logger.info('shutdown complete');
     });
     return done;
+  };
+}
+
+/**
+ * Event-loop delay of this process (perf_hooks.monitorEventLoopDelay, 20 ms resolution), in ms:
+ * p50, p99 and max since the last reset; `snapshot()` returns them and starts a new window every
+ * `windowMs` (default 60 s) so one old stall does not stay in the figures forever.
+ */
+export function eventLoopMonitor(windowMs = 60_000): { snapshot(): { p50: number; p99: number; max: number }; stop(): void } {
+  const h = monitorEventLoopDelay({ resolution: 20 });
+  h.enable();
+  let since = Date.now();
+  const ms = (ns: number) => Math.round((Number.isFinite(ns) ? ns : 0) / 1e5) / 10;
+  return {
+    snapshot() {
+      const out = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+      if (Date.now() - since > windowMs) {
+        h.reset();
+        since = Date.now();
+      }
+      return out;
+    },
+    stop: () => h.disable(),
   };
 }

@@ -25,7 +25,7 @@ import { getTokenizer } from '../text/tokenizer.ts';
 import { adminRouter } from './admin.ts';
 import { generationBuilder, type Generation } from './generation.ts';
 import { guardEngine } from './guard.ts';
-import type { ReadinessCheck } from './http.ts';
+import { eventLoopMonitor, type ReadinessCheck } from './http.ts';
 import { defaultUnansweredLogPath } from './paths.ts';
 import { RedisRateStore, UserRateLimiter } from './rate-limit.ts';
 import { RedisConversationStore } from './redis-store.ts';
@@ -41,6 +41,8 @@ export interface Operations {
   engine: Engine;
   /** readiness checks for readinessRoute: knowledge loaded, Redis reachable (when configured), not draining */
   readiness: Record<string, ReadinessCheck>;
+  /** details shown by /readyz: event-loop delay (ms) */
+  readinessDetails: () => Record<string, unknown>;
   /** /admin/* (off without ADMIN_TOKEN) */
   admin: express.Router;
   /** marks the instance as draining (/readyz → 503) */
@@ -113,11 +115,13 @@ export async function createOperations(config: Config, logger: Logger, options: 
   };
   if (redis) readiness.redis = () => redis.ping();
 
+  const eventLoop = eventLoopMonitor();
   return {
     runtime,
     store,
     engine,
     readiness,
+    readinessDetails: () => ({ eventLoopDelayMs: eventLoop.snapshot() }),
     admin: adminRouter({
       token: config.ADMIN_TOKEN,
       runtime: runtime as Runtime<unknown>,
@@ -128,6 +132,7 @@ export async function createOperations(config: Config, logger: Logger, options: 
     },
     close: async () => {
       runtime.close();
+      eventLoop.stop();
       await runtime.idle();
       await Promise.allSettled([store.close(), limiter.close(), unanswered.close()]);
     },

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     logger,
     health: () => ({ knowledgeGeneration: ops.runtime.ready ? ops.runtime.current().generation : 0 }),
     extend: (a) => {
-      a.use(readinessRoute(ops.readiness));
+      a.use(readinessRoute(ops.readiness, ops.readinessDetails));
       a.use(ops.admin);
     },
   });

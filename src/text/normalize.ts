@@ -118,3 +118,18 @@ export function isJapaneseChar(ch: string): boolean {
   return JA_ONE.test(ch);
 }
 const JA_ONE = new RegExp(`^${JA_CLASS}$`);
+
+/** A sentence end: 。！？!? or a line break (after which a cut leaves whole sentences). */
+const SENTENCE_END = new Set(['。', '！', '？', '!', '?', '\n', '｡']);
+
+/**
+ * The first part of `text` that is at most `max` UTF-16 units long and ends at a sentence end
+ * (。！？!? or a line break) — the last one in the window's second half; without one there, cut at
+ * `max` (never inside a surrogate pair). `text` itself when it is short enough. Linear.
+ */
+export function sentencePrefix(text: string, max: number): string {
+  if (text.length <= max) return text;
+  for (let i = max; i > max / 2; i--) if (SENTENCE_END.has(text[i - 1])) return text.slice(0, i);
+  const c = text.charCodeAt(max - 1);
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
