@@ -11,7 +11,7 @@ const optional = z.string().trim().min(1).optional();
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('0.0.0.0'),
-  /** 'production' turns off the unauthenticated Teams Emulator mode (no MICROSOFT_APP_ID). */
+  /** 'production': no Teams Emulator mode, /api/chat's `user` field only with API_TOKEN. */
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KNOWLEDGE_DIR: optional,
@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** 1: Teams endpoint without authentication for the Bot Framework Emulator (loopback serviceUrl only; never in production) */
+  TEAMS_EMULATOR: z.enum(['0', '1']).default('0'),
   // Operations
   REDIS_URL: optional,
   ADMIN_TOKEN: optional,
