@@ -60,7 +60,7 @@ describe('Teams channel (Emulator mode, no app id)', () => {
   });
 
   it('is off by default without credentials, and TEAMS_EMULATOR=1 is refused in production (issue #9, finding 5)', async () => {
-    for (const env of [{}, { TEAMS_EMULATOR: '1', NODE_ENV: 'production' }]) {
+    for (const env of [{}, { TEAMS_EMULATOR: '1', NODE_ENV: 'production' }] as Record<string, string>[]) {
       const off = await startChannelServer(env);
       try {
         expect(off.mounted.enabled).not.toContain('teams');

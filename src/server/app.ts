@@ -59,7 +59,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: express.Express; 
   app.use(requestLogging(deps.logger));
   deps.before?.(app);
   const channels = await mountPlatformChannels(app, deps);
-  mountWeb(app, { engine: deps.engine, bodyLimit: deps.config.BODY_LIMIT });
+  mountWeb(app, { engine: deps.engine, bodyLimit: deps.config.BODY_LIMIT, apiToken: deps.config.API_TOKEN, production: deps.config.NODE_ENV === 'production', sessionTtlSeconds: deps.config.CONVERSATION_TTL_SECONDS });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', channels: { web: true, ...Object.fromEntries(channels.enabled.map((c) => [c, true])), ...Object.fromEntries(channels.disabled.map((d) => [d.channel, false])) }, ...(deps.health?.() ?? {}) });
   });

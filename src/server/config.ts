@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   // Operations
   REDIS_URL: optional,
   ADMIN_TOKEN: optional,
+  /** bearer token that lets an integration name the /api/chat conversation with `user` (src/channels/web/index.ts) */
+  API_TOKEN: optional,
   UNANSWERED_LOG: optional,
   UNANSWERED_LOG_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
