@@ -41,6 +41,10 @@ export interface Operations {
   engine: Engine;
   /** readiness checks for readinessRoute: knowledge loaded, Redis reachable (when configured), not draining */
   readiness: Record<string, ReadinessCheck>;
+  /** counter store of the /api/chat per-address limit: Redis when configured (shared by instances), else undefined (memory) */
+  addressRateStore?: RedisRateStore;
+  /** intents/ops.yaml `rateLimited` of the current generation */
+  rateLimitedText: () => string;
   /** details shown by /readyz: event-loop delay (ms) */
   readinessDetails: () => Record<string, unknown>;
   /** /admin/* (off without ADMIN_TOKEN) */
@@ -122,6 +126,8 @@ export async function createOperations(config: Config, logger: Logger, options: 
     engine,
     readiness,
     readinessDetails: () => ({ eventLoopDelayMs: eventLoop.snapshot() }),
+    addressRateStore: redis ? new RedisRateStore(redis.redis, 'shien:iprate:') : undefined,
+    rateLimitedText: () => runtime.current().value.ops.rateLimited,
     admin: adminRouter({
       token: config.ADMIN_TOKEN,
       runtime: runtime as Runtime<unknown>,

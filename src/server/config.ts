@@ -39,6 +39,12 @@ export const ConfigSchema = z.object({
   UNANSWERED_LOG: optional,
   UNANSWERED_LOG_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** POST /api/chat requests a minute per client address (src/ops/limits.ts) */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** POST /api/chat requests in the engine at once; more get 429 */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(64),
+  /** reverse proxies in front of the server whose X-Forwarded-For is believed (express `trust proxy`); 0 = none */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   CONVERSATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
   WATCH_KNOWLEDGE: z.enum(['0', '1']).default('1'),
   BODY_LIMIT: z.string().default('512kb'),

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     store: ops.store,
     config,
     logger,
+    rateLimitedText: ops.rateLimitedText,
+    rateStore: ops.addressRateStore,
     health: () => ({ knowledgeGeneration: ops.runtime.ready ? ops.runtime.current().generation : 0 }),
     extend: (a) => {
       a.use(readinessRoute(ops.readiness, ops.readinessDetails));
