@@ -83,7 +83,7 @@ export async function createOperations(config: Config, logger: Logger, options: 
   const seedsDir = options.seedsDir ?? DEFAULT_SEEDS_DIR;
 
   const redis = config.REDIS_URL ? new RedisConversationStore(config.REDIS_URL, { ttlSeconds: config.CONVERSATION_TTL_SECONDS }, throttled(logger, 30_000)) : null;
-  const inner: ConversationStore = redis ?? new MemoryConversationStore({ ttlSeconds: config.CONVERSATION_TTL_SECONDS });
+  const inner: ConversationStore = redis ?? new MemoryConversationStore({ ttlSeconds: config.CONVERSATION_TTL_SECONDS, maxConversations: config.MAX_CONVERSATIONS });
   const store = new ResilientStore(inner, logger);
   if (redis) {
     await redis.ready(3000).catch(() => logger.warn({ url: redactUrl(config.REDIS_URL!) }, 'redis not reachable at startup; answering without conversation state until it is'));

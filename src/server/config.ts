@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
   /** reverse proxies in front of the server whose X-Forwarded-For is believed (express `trust proxy`); 0 = none */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   CONVERSATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** in-memory store only (no REDIS_URL): most conversations kept, least recently used dropped first */
+  MAX_CONVERSATIONS: z.coerce.number().int().positive().default(20_000),
   WATCH_KNOWLEDGE: z.enum(['0', '1']).default('1'),
   BODY_LIMIT: z.string().default('512kb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
