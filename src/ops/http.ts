@@ -66,38 +66,50 @@ export function readinessRoute(checks: Record<string, ReadinessCheck>, details?:
 
 export interface ShutdownOptions {
   logger: Logger;
-  /** how long in-flight requests may take before connections are closed, ms (default 10000) */
+  /** the whole shutdown (drain, in-flight requests, cleanup) takes at most this long, ms (default 10000) */
   timeoutMs?: number;
+  /**
+   * how long /readyz answers 503 while the listener still accepts requests, before it closes, ms
+   * (default 0): a load balancer polling /readyz stops sending new requests first. Capped at half of timeoutMs.
+   */
+  drainMs?: number;
   /** called when draining starts (e.g. make /readyz answer 503) */
   onDrain?: () => void;
   /** closes the rest (store, logs, watchers) after the server stopped */
   cleanup?: () => Promise<void>;
 }
 
+/** Share of the shutdown timeout kept for `cleanup` after the connections are closed. */
+const CLEANUP_SHARE = 0.1;
+
 /**
- * Stops `server` gracefully: stops accepting connections, closes idle keep-alive connections,
- * lets in-flight requests finish (up to `timeoutMs`, then closes what is left), runs `cleanup`.
- * Idempotent: a second call returns the same promise.
+ * Stops `server` gracefully: marks the instance draining (`onDrain`: /readyz → 503) and keeps
+ * serving for `drainMs`, then stops accepting connections, closes idle keep-alive connections,
+ * lets in-flight requests finish (until 90 % of `timeoutMs` has passed, then closes what is left)
+ * and runs `cleanup`. Idempotent: a second call returns the same promise. The caller should still
+ * exit when `timeoutMs` has passed (src/server/main.ts does).
  */
 export function gracefulShutdown(server: Server, opts: ShutdownOptions): () => Promise<void> {
   let done: Promise<void> | null = null;
   return () => {
     if (done) return done;
     const { logger, timeoutMs = 10_000 } = opts;
+    const drainMs = Math.max(0, Math.min(opts.drainMs ?? 0, timeoutMs / 2));
     opts.onDrain?.();
-    logger.info({ timeoutMs }, 'shutting down: finishing in-flight requests');
-    done = new Promise<void>((resolve) => {
+    logger.info({ timeoutMs, drainMs }, 'shutting down: /readyz answers 503, then in-flight requests finish');
+    const drained = drainMs > 0 ? new Promise<void>((r) => setTimeout(r, drainMs)) : Promise.resolve();
+    done = drained.then(() => new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();
-      }, timeoutMs);
+      }, Math.max(0, timeoutMs * (1 - CLEANUP_SHARE) - drainMs));
       timer.unref();
       server.close(() => {
         clearTimeout(timer);
         resolve();
       });
       server.closeIdleConnections();
-    }).then(async () => {
+    })).then(async () => {
       try {
         await opts.cleanup?.();
       } catch (err) {

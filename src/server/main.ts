@@ -3,7 +3,10 @@
  * its conversation store (in memory, or Redis with REDIS_URL), and serves the web chat, /api/chat,
  * /healthz, /readyz, /admin/* (with ADMIN_TOKEN) and the platform channels on PORT (default 3978).
  * Logs which channels are on and off. Reloads knowledge/ and intents/ when they change and on SIGHUP;
- * stops gracefully on SIGINT/SIGTERM (in-flight requests finish).
+ * stops gracefully on SIGINT/SIGTERM: /readyz answers 503 for SHUTDOWN_DRAIN_MS while requests are
+ * still served, then the listener closes, in-flight requests finish, and the process exits within
+ * SHUTDOWN_TIMEOUT_MS. `npm start` runs this file with node itself (`node --import tsx`), so a
+ * signal sent to the container's command reaches it.
  */
 import pino from 'pino';
 import { gracefulShutdown, readinessRoute } from '../ops/http.ts';
@@ -44,9 +47,14 @@ async function main(): Promise<void> {
     logger.info({ port, records: kb.records.length, indexBuilt: search.indexBuilt, ms: Date.now() - started }, `やまぐち支援ナビ listening on http://localhost:${port}/ (web chat: on)`);
   });
   // SIGTERM/SIGINT: /readyz turns 503, in-flight requests finish (≤ SHUTDOWN_TIMEOUT_MS), then exit
-  const shutdown = gracefulShutdown(server, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, onDrain: ops.drain, cleanup: ops.close });
+  const shutdown = gracefulShutdown(server, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainMs: config.SHUTDOWN_DRAIN_MS, onDrain: ops.drain, cleanup: ops.close });
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // whatever happens, the process is gone within SHUTDOWN_TIMEOUT_MS (a container's grace period)
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     void shutdown().then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
