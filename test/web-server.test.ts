@@ -119,3 +119,29 @@ describe('web chat sessions (issue #9, finding 7)', () => {
     }
   });
 });
+
+describe('security headers (issue #9, finding 10)', () => {
+  it('the chat page has a CSP allowing only its own inline script and style, no framing, nosniff', async () => {
+    const res = await fetch(`${web.url}/`);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    // the hashes are those of the page's own blocks
+    const html = await res.text();
+    const { createHash } = await import('node:crypto');
+    const script = html.match(/<script>([\s\S]*?)<\/script>/)![1];
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  });
+
+  it('JSON answers carry a CSP that allows nothing', async () => {
+    const res = await chat({ user: 'h9', text: 'こんにちは' });
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

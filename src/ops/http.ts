@@ -3,7 +3,7 @@
  * the readiness probe, and graceful shutdown.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -15,7 +15,8 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * pino-http middleware: one JSON line per request with `reqId`; the id is the incoming
  * `X-Request-Id` when it is a safe token (≤128 of `A-Z a-z 0-9 . _ : -`), else a new UUID, and is
  * echoed in the `X-Request-Id` response header. `req.log` is a child logger carrying it.
- * Headers are not logged (they carry tokens and signatures); probe requests are not logged.
+ * Headers and query strings are not logged (they carry tokens, signatures, personal data); probe
+ * requests are not logged.
  */
 export function requestLogging(logger: Logger): express.RequestHandler {
   return pinoHttp({
@@ -31,10 +32,38 @@ export function requestLogging(logger: Logger): express.RequestHandler {
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     // no headers in the log: they carry the admin token and the platforms' signatures
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      // the path only: a query string may carry tokens or personal data
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: pathOnly(req.url), remoteAddress: req.remoteAddress }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+/** `/path?query#hash` → `/path`. */
+export function pathOnly(url: unknown): string {
+  const s = typeof url === 'string' ? url : '';
+  const i = s.search(/[?#]/);
+  return i < 0 ? s : s.slice(0, i);
+}
+
+/** Time limits of the HTTP server (ms). */
+export interface ServerTimeouts {
+  /** the whole request, body included, must arrive within this (REQUEST_TIMEOUT_MS); 408 after */
+  requestTimeoutMs: number;
+  /** the request headers must arrive within this */
+  headersTimeoutMs: number;
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs?: number;
+}
+
+/**
+ * The node:http server for `app` with time limits, so a slow client (a body sent a byte a second)
+ * holds a socket for at most `requestTimeoutMs` instead of node's 300 s; limits are checked every second.
+ */
+export function createHttpServer(app: express.Express, t: ServerTimeouts): Server {
+  const server = createServer({ requestTimeout: t.requestTimeoutMs, headersTimeout: Math.min(t.headersTimeoutMs, t.requestTimeoutMs), connectionsCheckingInterval: 1000 }, app);
+  server.keepAliveTimeout = t.keepAliveTimeoutMs ?? 5000;
+  return server;
 }
 
 /** One readiness check: resolves true when ready. */

@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import helmet from 'helmet';
 import type pino from 'pino';
 import type { ConversationStore, Engine } from '../core/types.ts';
 import { mountWeb } from '../channels/web/index.ts';
@@ -66,6 +67,14 @@ export async function createApp(deps: AppDeps): Promise<{ app: express.Express; 
   app.set('trust proxy', deps.config.TRUST_PROXY_HOPS > 0 ? deps.config.TRUST_PROXY_HOPS : false);
   // JSON request logs with a request id (X-Request-Id in and out); see src/ops/http.ts
   app.use(requestLogging(deps.logger));
+  // security headers on every answer (nosniff, no framing, no referrer, HSTS over HTTPS …); the JSON
+  // answers get a CSP that allows nothing, the chat page its own (src/channels/web/index.ts)
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
   deps.before?.(app);
   const channels = await mountPlatformChannels(app, deps);
   app.post('/api/chat', ...chatLimits({

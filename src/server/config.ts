@@ -51,6 +51,10 @@ export const ConfigSchema = z.object({
   WATCH_KNOWLEDGE: z.enum(['0', '1']).default('1'),
   BODY_LIMIT: z.string().default('512kb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** a request (headers and body) must arrive within this, ms; slower clients get 408 */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** the request headers must arrive within this, ms */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** on SIGTERM, /readyz answers 503 this long before the listener closes (at most half of SHUTDOWN_TIMEOUT_MS) */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(2_000),
 });

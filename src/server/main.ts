@@ -9,7 +9,7 @@
  * signal sent to the container's command reaches it.
  */
 import pino from 'pino';
-import { gracefulShutdown, readinessRoute } from '../ops/http.ts';
+import { createHttpServer, gracefulShutdown, readinessRoute } from '../ops/http.ts';
 import { createOperations } from '../ops/operations.ts';
 import { installProcessHandlers } from '../ops/process.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     },
   });
   logger.info({ on: ['web', ...channels.enabled], off: channels.disabled }, `channels on: ${['web', ...channels.enabled].join(', ')}; off: ${channels.disabled.map((d) => d.channel).join(', ') || 'none'}`);
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(app, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, headersTimeoutMs: config.HEADERS_TIMEOUT_MS });
+  server.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     logger.info({ port, records: kb.records.length, indexBuilt: search.indexBuilt, ms: Date.now() - started }, `やまぐち支援ナビ listening on http://localhost:${port}/ (web chat: on)`);

@@ -2,7 +2,8 @@
  * Slack channel on the server's own express app (no second port): `POST /slack/events` receives
  * Events API callbacks (DMs, app_mention), the `/shien` slash command and button presses.
  * The body is read raw and size-limited (BODY_LIMIT → 413); Bolt's ExpressReceiver verifies the v0
- * signature over it, rejects timestamps older than 5 minutes (401) and malformed bodies (400).
+ * signature over it, rejects timestamps older than 5 minutes (401) and malformed bodies (400); a
+ * timestamp more than 5 minutes in the future is rejected (401) before Bolt.
  * processBeforeResponse is false: every request is acknowledged before the engine runs, so the
  * 3-second ack never waits on search; the reply goes out afterwards through the Web API or the
  * response_url. Retried events (x-slack-retry-num) are de-duplicated by event_id (store.markOnce).
@@ -25,6 +26,8 @@ export class SlackStartupError extends Error {
 
 export const SLACK_PATH = '/slack/events';
 export const SLASH_COMMAND = '/shien';
+/** How far ahead of this server's clock a Slack request timestamp may be (seconds), as Bolt allows behind. */
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** Slack retries an event up to 3 times within ≈ 1 hour. */
 const DEDUPE_TTL_SECONDS = 2 * 3600;
 
@@ -79,6 +82,16 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
   const router = express.Router();
   // Read the body here (size-limited, drained when too large → 413) and hand Bolt the raw bytes it
   // verifies the signature over (Bolt uses req.rawBody when present).
+  // Bolt refuses requests older than 5 minutes; one stamped in the future (a replay kept for later) is refused here
+  router.post(SLACK_PATH, (req, res, next) => {
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
+      log.warn({ skewSeconds: Math.round(ts - Date.now() / 1000) }, 'rejected Slack request: timestamp in the future');
+      res.status(401).json({ error: 'request timestamp in the future' });
+      return;
+    }
+    next();
+  });
   router.post(SLACK_PATH, express.raw({ type: () => true, limit: config.BODY_LIMIT, verify: (req, _res, buf) => { (req as { rawBody?: Buffer }).rawBody = buf; } }));
   const receiver = new ExpressReceiver({
     signingSecret,

@@ -17,6 +17,7 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
 import express from 'express';
+import helmet from 'helmet';
 import type { Engine, Incoming } from '../../core/types.ts';
 import { bodyErrorHandler } from '../http.ts';
 import { webChatPage } from './page.ts';
@@ -78,10 +79,30 @@ export function readChatBody(body: unknown): { user: string | null; incoming: In
   return '"text" must be a string';
 }
 
+/**
+ * Content-Security-Policy directives for the chat page: nothing but its own inline style and script
+ * (allowed by their SHA-256), requests to this origin, no framing by any site (helmet format).
+ */
+export function pageCspDirectives(html: string): Record<string, string[]> {
+  const hashes = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  return {
+    defaultSrc: ["'none'"],
+    scriptSrc: hashes('script'),
+    styleSrc: hashes('style'),
+    connectSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    formAction: ["'self'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
 /** Mounts GET / and POST /api/chat on `app`. */
 export function mountWeb(app: express.Express, deps: WebOptions): void {
   const page = webChatPage();
-  app.get('/', (_req, res) => {
+  const csp = helmet.contentSecurityPolicy({ useDefaults: false, directives: pageCspDirectives(page) });
+  app.get('/', csp, (_req, res) => {
     res.type('html').set('Cache-Control', 'no-cache').send(page);
   });
   app.post('/api/chat', express.json({ limit: deps.bodyLimit, type: () => true }), async (req, res) => {
