@@ -147,6 +147,30 @@ describe('LINE channel', () => {
     expect((await post(webhook())).status).toBe(200);
   });
 
+  it('skips a null or malformed event (logged), answers the good ones beside it, and keeps running (issue #9, finding 4)', async () => {
+    const good = event('message', { message: { id: '8', type: 'text', text: '診断する', quoteToken: 'q' } }, 'U-after-null');
+    const from = mock.requests.length;
+    for (const body of ['{"events":[null]}', '{"events":[1,"x",[],{"type":5},{"type":"message","source":"U"}]}', '{"events":[{"type":"postback","postback":{"data":7},"replyToken":"r"}]}']) {
+      expect((await post(body)).status).toBe(200);
+    }
+    expect((await post('{"events":"nope"}')).status).toBe(400);
+    expect((await post('null')).status).toBe(400);
+    expect((await post(webhook(null, { type: 'message' }, good))).status).toBe(200);
+    await mock.waitFor((r) => r.body?.replyToken === good.replyToken, { from });
+    const reply = await send(event('message', { message: { id: '9', type: 'text', text: 'こんにちは', quoteToken: 'q' } }, 'U-after-null'));
+    expect(reply.body.messages.length).toBeGreaterThan(0);
+  });
+
+  it('answers prototype names as postback data and as text, never with the error text (issue #9, finding 3)', async () => {
+    await send(event('message', { message: { id: '10', type: 'text', text: '診断する', quoteToken: 'q' } }, 'U-proto'));
+    for (const data of ['constructor', '__proto__', 'slot:industry:valueOf', 'detail:isPrototypeOf', 'intent:toString']) {
+      for (const ev of [event('postback', { postback: { data } }, 'U-proto'), event('message', { message: { id: data, type: 'text', text: data, quoteToken: 'q' } }, 'U-proto')]) {
+        const reply = await send(ev);
+        expect(JSON.stringify(reply.body.messages)).not.toMatch(/うまく処理できませんでした|応答できません/);
+      }
+    }
+  });
+
   it("keeps each user's conversation under line:<userId> in the shared store", async () => {
     expect(await server.store.get('line:U-diagnosis')).not.toBeNull();
     expect(await server.store.get('U-diagnosis')).toBeNull();

@@ -54,7 +54,7 @@ describe('Slack rendering', () => {
     const ids = actions.flatMap((a) => a.elements.map((e: any) => e.action_id));
     expect(new Set(ids).size).toBe(30);
     expect(JSON.stringify(msg.blocks)).toContain('a &lt; b &amp; c');
-    expect(msg.text).toContain('制度<A>&B'); // the notification text stays plain
+    expect(msg.text).toContain('制度&lt;A&gt;&amp;B'); // the notification text is mrkdwn too: escaped (issue #9, finding 10)
   });
 
   it('never sends more than 50 blocks', () => {

@@ -180,6 +180,31 @@ describe('Slack channel', () => {
     expect(mock.requests.slice(from)).toHaveLength(0);
   });
 
+  it('rejects a correctly signed request stamped an hour or a year in the future (issue #9, finding 10)', async () => {
+    const m = dm('診断する', 'U-future');
+    const from = mock.requests.length;
+    const now = Math.floor(Date.now() / 1000);
+    for (const ts of [now + 3600, now + 365 * 86400]) expect((await signed(m.body, { ts })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mock.requests.slice(from)).toHaveLength(0);
+    // a small clock skew is fine
+    expect((await signed(dm('こんにちは', 'U-future').body, { ts: now + 30 })).status).toBe(200);
+  });
+
+  it('escapes user words such as <!channel> in the notification text (issue #9, finding 10)', async () => {
+    const m = dm('<!channel> <!here> <@U123> &lt; の補助金', 'U-mention-text');
+    const from = mock.requests.length;
+    expect((await signed(m.body)).status).toBe(200);
+    const msg = await mock.waitFor((r) => r.path === '/api/chat.postMessage' && r.body.channel === m.channel, { from });
+    const text = String(msg.body.text);
+    expect(text).not.toMatch(/<!channel>|<!here>|<@U123>/);
+    for (const b of blocksOf(msg)) expect(JSON.stringify(b)).not.toMatch(/<!channel>|<!here>/);
+    // whatever a reply quotes of the user's words is escaped in the fallback text too
+    const { renderSlack } = await import('../src/channels/slack/render.ts');
+    const r = renderSlack([{ type: 'text', text: '「<!channel> 補助金」についての制度は見つかりませんでした' }, { type: 'choices', text: '<!here>?', choices: [{ label: 'a', value: 'b' }] }]);
+    expect(r.text).toBe('「&lt;!channel&gt; 補助金」についての制度は見つかりませんでした\n&lt;!here&gt;?');
+  });
+
   it('answers a 1 MB body with 413 and malformed JSON with 400, and keeps serving', async () => {
     expect((await signed(JSON.stringify({ type: 'event_callback', pad: 'x'.repeat(1024 * 1024) }))).status).toBe(413);
     expect((await signed('{"type":"event_callback",')).status).toBe(400);

@@ -1,7 +1,8 @@
 /**
  * Teams (Bot Framework) endpoint against activities as the Teams channel sends them, with a local
  * serviceUrl standing in for the Bot Connector; replies are read from what the bot POSTs there.
- * Without MICROSOFT_APP_ID the adapter runs in Emulator mode; with one, unauthenticated calls get 401.
+ * Without MICROSOFT_APP_ID Teams is off unless TEAMS_EMULATOR=1 (Emulator mode, loopback serviceUrl
+ * only); with one, unauthenticated calls get 401.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ const adaptiveCards = (sent: Captured[]) =>
 
 beforeAll(async () => {
   mock = await startPlatformMock();
-  server = await startChannelServer({});
+  server = await startChannelServer({ TEAMS_EMULATOR: '1' });
 });
 afterAll(async () => {
   await server?.close();
@@ -54,8 +55,41 @@ afterAll(async () => {
 });
 
 describe('Teams channel (Emulator mode, no app id)', () => {
-  it('is on in development without MICROSOFT_APP_ID', () => {
+  it('is on with TEAMS_EMULATOR=1 without MICROSOFT_APP_ID', () => {
     expect(server.mounted.enabled).toContain('teams');
+  });
+
+  it('is off by default without credentials, and TEAMS_EMULATOR=1 is refused in production (issue #9, finding 5)', async () => {
+    for (const env of [{}, { TEAMS_EMULATOR: '1', NODE_ENV: 'production' }] as Record<string, string>[]) {
+      const off = await startChannelServer(env);
+      try {
+        expect(off.mounted.enabled).not.toContain('teams');
+        expect(off.mounted.disabled.find((d) => d.channel === 'teams')?.reason).toMatch(/MICROSOFT_APP_ID/);
+        expect((await post(activity('off', { type: 'message', text: '診断する' }), {}, off.url)).status).toBe(404);
+      } finally {
+        await off.close();
+      }
+    }
+  });
+
+  it('refuses an activity whose serviceUrl is not a loopback address, and posts nothing there (issue #9, finding 5)', async () => {
+    const from = mock.requests.length;
+    const port = new URL(mock.url).port;
+    for (const serviceUrl of ['https://attacker.example/', `http://169.254.169.254:${port}/`, `http://127.0.0.1.nip.io:${port}/`, `http://localhost@10.0.0.1:${port}/`, 'file:///etc/passwd', `http://0.0.0.0:${port}/`]) {
+      const res = await post({ ...activity('ssrf', { type: 'message', text: '診断する' }), serviceUrl });
+      expect(res.status, serviceUrl).toBe(403);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mock.requests.slice(from)).toHaveLength(0);
+    // the loopback mock is answered (localhost spelled either way)
+    const sent = await exchange({ ...activity('loop', { type: 'message', text: '診断する' }), serviceUrl: `http://localhost:${port}` });
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it('answers a malformed activity with 400 (issue #9, finding 4)', async () => {
+    for (const body of ['null', '[]', '{"type":5}', JSON.stringify({ type: 'message', serviceUrl: mock.url }), JSON.stringify({ ...activity('m', { type: 'message' }), conversation: null })]) {
+      expect((await post(body)).status, body).toBe(400);
+    }
   });
 
   it('welcomes on conversationUpdate when the bot is added', async () => {

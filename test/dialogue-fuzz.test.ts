@@ -21,7 +21,42 @@ const PIECES = [
 ];
 const VALUES = ['intent:back', 'intent:restart', 'intent:misses', 'intent:change', 'intent:nope', 'slot:employees:6〜20人', 'slot:nope:x', 'slot:industry:', 'detail:nope', 'detail:sogyo-hojokin', 'change:capital', 'change:nope', ':::', ''];
 
+/** Names on Object.prototype and friends: user text must never be read as a key of a plain object (issue #9, finding 3). */
+const PROTO = ['constructor', 'toString', '__proto__', 'valueOf', 'isPrototypeOf', 'hasOwnProperty', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', 'prototype'];
+const PROTO_VALUES = PROTO.flatMap((n) => [n, `slot:industry:${n}`, `slot:${n}:x`, `detail:${n}`, `intent:${n}`, `change:${n}`]);
+/** Separators of a digit run (finding 1): none, zero-width, control, space, comma, full-width comma. */
+const SEPARATORS = ['', '\u200b', '\u0007', ' ', ',', '，', '\u2060'];
+const BIDI = ['\u202e', '\u202d', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u061c'];
+const PASTE_UNITS = ['~', '〜', 'あ', 'ア', 'ｱ', 'ー', '補', '。', '、', '！？', 'x', '1', '山口市', '事業承継', '😀', '\ud800', '\udfff'];
+
+/** A digit run of 20–400 digits, any width, any separator, maybe a unit after it. */
+function digitRun(r: () => number): string {
+  const n = 20 + Math.floor(r() * 381);
+  const wide = r() < 0.3;
+  const sep = SEPARATORS[Math.floor(r() * SEPARATORS.length)];
+  const digits = Array.from({ length: n }, () => {
+    const d = Math.floor(r() * 10);
+    return wide ? String.fromCharCode(0xff10 + d) : r() < 0.05 ? '①' : String(d);
+  });
+  return digits.join(sep) + (['', '円', '人', '万', '億円', '%', '年'][Math.floor(r() * 7)]);
+}
+
+/** Text of an adversarial kind: prototype names, digit runs, long pastes, bidi and surrogate characters. */
+function adversarial(r: () => number): string {
+  const kind = r();
+  if (kind < 0.3) return PROTO[Math.floor(r() * PROTO.length)];
+  if (kind < 0.55) return digitRun(r);
+  if (kind < 0.7) {
+    const unit = PASTE_UNITS[Math.floor(r() * PASTE_UNITS.length)];
+    return unit.repeat(Math.ceil((500 + r() * 2500) / unit.length));
+  }
+  if (kind < 0.85) return Array.from({ length: 1 + Math.floor(r() * 8) }, () => BIDI[Math.floor(r() * BIDI.length)] + PIECES[Math.floor(r() * PIECES.length)]).join('');
+  // lone and paired surrogates mixed with text
+  return Array.from({ length: 1 + Math.floor(r() * 30) }, () => (r() < 0.5 ? String.fromCharCode(0xd800 + Math.floor(r() * 0x800)) : PIECES[Math.floor(r() * PIECES.length)])).join('');
+}
+
 function randomText(r: () => number): string {
+  if (r() < 0.2) return adversarial(r);
   const kind = r();
   if (kind < 0.6) {
     const n = 1 + Math.floor(r() * 4);
@@ -40,7 +75,11 @@ describe('fuzz: any input gets a reply, never an exception', () => {
     const r = rng(20240601);
     for (let i = 0; i < 10_000; i++) {
       const user = `fuzz-${Math.floor(r() * 50)}`;
-      const incoming: Incoming = r() < 0.15 ? { type: 'choice', value: VALUES[Math.floor(r() * VALUES.length)] } : { type: 'text', text: randomText(r) };
+      const pick = r();
+      const incoming: Incoming =
+        pick < 0.12 ? { type: 'choice', value: VALUES[Math.floor(r() * VALUES.length)] }
+        : pick < 0.17 ? { type: 'choice', value: PROTO_VALUES[Math.floor(r() * PROTO_VALUES.length)] }
+        : { type: 'text', text: randomText(r) };
       const turn = await engine.handle(user, incoming);
       if (!turn.replies.length || turn.replies.some((m) => m.type === 'text' && m.text === '申し訳ありません、うまく処理できませんでした。言い方を変えてもう一度お試しください。')) {
         throw new Error(`turn ${i} for ${user} gave ${JSON.stringify(turn.replies).slice(0, 200)} on ${JSON.stringify(incoming).slice(0, 200)}`);

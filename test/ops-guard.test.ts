@@ -173,3 +173,19 @@ describe('unanswered log from turns', () => {
     ]);
   });
 });
+
+describe('turn budget (issue #9, finding 2)', () => {
+  it('logs a turn over budget with a hash of the input, never the text', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { Writable } = await import('node:stream');
+    const logger = pino({}, new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }));
+    const store = new MemoryConversationStore({ sweepMs: 0 });
+    const slow: Engine = { handle: async () => (await new Promise((r) => setTimeout(r, 30)), { replies: [{ type: 'text', text: 'ok' }], awaiting: null, choices: [], suggestions: [] }) };
+    const engine = guardEngine({ engine: () => slow, wording: () => wording, store, logger, turnBudgetMs: 10 });
+    await say(engine, 'web:budget', '秘密の相談内容 090-1234-5678');
+    const over = lines.find((l) => l.msg === 'turn over budget');
+    expect(over).toMatchObject({ channel: 'web', chars: 21 });
+    expect(over!.inputSha256).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(lines)).not.toContain('秘密');
+  });
+});

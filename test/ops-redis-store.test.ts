@@ -49,6 +49,13 @@ describe.runIf(run)('Redis conversation store', () => {
     expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it('a lock left behind by a turn whose release failed (Redis paused) blocks the next turn only briefly (issue #9, finding 10)', async () => {
+    await a.redis.set('shien:lock:leftover', 'someone-elses-token', 'PX', 2000);
+    const t0 = Date.now();
+    expect(await b.update('leftover', async () => ({ state: state({ ok: true }), result: 'done' }))).toBe('done');
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
   it('de-duplicates redelivered events across instances', async () => {
     expect(await a.markOnce('line:evt-1', 60)).toBe(true);
     expect(await b.markOnce('line:evt-1', 60)).toBe(false);

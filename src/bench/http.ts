@@ -10,7 +10,7 @@
 import autocannon from 'autocannon';
 import { startRedis, hasCommand } from '../../test/helpers/services.ts';
 import type { BenchSection, Measurement } from './section.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { startServer, TEST_API_TOKEN, type ServerProcess } from './server-process.ts';
 
 const USERS = 50;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -35,7 +35,7 @@ async function load(urls: string[]): Promise<Run> {
       {
         method: 'POST',
         path: '/api/chat',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_TOKEN}` },
         setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
           context.user ??= `bench-${user++}`;
           context.n = ((context.n as number | undefined) ?? 0) + 1;

@@ -9,6 +9,9 @@ import { freePort } from '../../test/helpers/services.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/** The API_TOKEN the server is started with (unless `env` sets another): lets tests and the bench name users. */
+export const TEST_API_TOKEN = 'local-test-api-token';
+
 /** A running server. `logs` collects its JSON log lines (parsed) as they arrive. */
 export interface ServerProcess {
   port: number;
@@ -29,7 +32,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', API_TOKEN: TEST_API_TOKEN, RATE_LIMIT_IP_PER_MINUTE: '1000000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

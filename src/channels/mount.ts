@@ -19,7 +19,7 @@ export interface MountResult {
  * Mounts every channel whose credentials are set in `deps.config`:
  * LINE (LINE_CHANNEL_SECRET + LINE_CHANNEL_ACCESS_TOKEN) at POST /webhooks/line,
  * Slack (SLACK_SIGNING_SECRET + SLACK_BOT_TOKEN) at POST /slack/events,
- * Teams (MICROSOFT_APP_ID …, or no app id outside NODE_ENV=production: Emulator mode) at POST /api/messages.
+ * Teams (MICROSOFT_APP_ID …, or TEAMS_EMULATOR=1 outside NODE_ENV=production: Emulator mode) at POST /api/messages.
  * A channel failing its start-up check is reported in `disabled` and logged; programming errors propagate.
  * A channel's module (and its platform SDK: botbuilder, bolt …) is imported only when the channel is on.
  */
@@ -53,15 +53,16 @@ export async function mountChannels(app: express.Express, deps: ChannelDeps): Pr
     }
   } else off('slack', 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN not set');
 
-  const teams = async () => (await import('./teams/index.ts')).mountTeams(app, deps);
+  const teams = async (emulator: boolean) => (await import('./teams/index.ts')).mountTeams(app, deps, { emulator });
   if (config.MICROSOFT_APP_ID) {
-    await teams();
+    await teams(false);
     on('teams', 'POST /api/messages, Bot Framework JWT verified');
-  } else if (config.NODE_ENV !== 'production') {
-    await teams();
-    on('teams', 'POST /api/messages, development mode without authentication (Bot Framework Emulator); set MICROSOFT_APP_ID for Teams');
-    logger.warn('Teams endpoint runs without authentication: set MICROSOFT_APP_ID, or NODE_ENV=production to turn it off');
-  } else off('teams', 'MICROSOFT_APP_ID not set (the unauthenticated Emulator mode is off when NODE_ENV=production)');
+  } else if (config.TEAMS_EMULATOR === '1' && config.NODE_ENV !== 'production') {
+    await teams(true);
+    on('teams', 'POST /api/messages, Bot Framework Emulator mode: no authentication, replies only to a loopback serviceUrl');
+    logger.warn('Teams endpoint runs without authentication (TEAMS_EMULATOR=1): for local testing with the Bot Framework Emulator only');
+  } else if (config.TEAMS_EMULATOR === '1') off('teams', 'TEAMS_EMULATOR=1 is refused when NODE_ENV=production; set MICROSOFT_APP_ID');
+  else off('teams', 'MICROSOFT_APP_ID not set (TEAMS_EMULATOR=1 turns on the unauthenticated Emulator mode for local testing)');
 
   return result;
 }

@@ -10,7 +10,7 @@ import type { Choice, ConversationState, ConversationStore, Engine, Incoming, Ou
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { SearchService } from '../search/service.ts';
 import { findPlace } from '../eligibility/desks.ts';
-import { matchKey } from '../text/normalize.ts';
+import { MAX_NUMBER_DIGITS, matchKey, normalize, overlongDigitRuns, sentencePrefix } from '../text/normalize.ts';
 import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
@@ -30,6 +30,11 @@ import { extractSlots, parseSlot, type SlotAnswer } from './slots.ts';
 
 /** Characters of a message that are read; the rest is ignored (a 10,000-character paste still gets a reply). */
 export const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Characters of a message that are analysed (searched, read for answers): a longer paste is cut at
+ * the last sentence end before this many characters and the reply says so (replies.yaml `tooLong`).
+ */
+export const MAX_READ_CHARS = 500;
 /** Version of {@link ConversationState} this engine writes; older states are discarded. */
 export const STATE_VERSION = 1;
 
@@ -63,6 +68,37 @@ type Slots = Record<string, unknown> & Extra;
 /** Intents that act on the dialogue itself; others answer and then repeat the pending question. */
 const CONTROL = new Set(['back', 'restart', 'quit', 'change', 'misses', 'diagnosis']);
 
+/** Intents a button (`intent:<name>`) may name; any other `intent:` value is read as text. */
+const CHOICE_INTENTS = new Set(['diagnosis', 'desk', 'definition', 'followup', 'misses', 'change', 'back', 'restart', 'quit', 'help', 'greeting', 'thanks']);
+
+/**
+ * The value of the button labelled `label` offered last turn, or undefined. Own properties only:
+ * user text is never looked up on a plain object's prototype (「constructor」「__proto__」 are just text).
+ */
+function offeredValue(slots: Slots, label: string): string | undefined {
+  const c = slots._choices;
+  if (!c || typeof c !== 'object' || !Object.hasOwn(c, label)) return undefined;
+  const v = (c as Record<string, unknown>)[label];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A state read back from the store is used only when it has this engine's shape (a state written by
+ * another version, or edited in Redis, starts a fresh conversation instead of failing the turn).
+ */
+function usableState(s: unknown): s is ConversationState {
+  if (!s || typeof s !== 'object') return false;
+  const st = s as Partial<ConversationState>;
+  const strings = (a: unknown) => Array.isArray(a) && a.every((x) => typeof x === 'string');
+  return (
+    st.version === STATE_VERSION &&
+    (st.mode === 'idle' || st.mode === 'diagnosis') &&
+    !!st.slots && typeof st.slots === 'object' && !Array.isArray(st.slots) &&
+    strings(st.history) && strings(st.lastResults) &&
+    (st.awaiting === null || typeof st.awaiting === 'string')
+  );
+}
+
 /** Creates the engine with the shared tokenizer and the intents/ data. @throws when intents/*.yaml are invalid. */
 export async function createEngine(deps: EngineDeps): Promise<DialogueEngine> {
   const tokenizer = deps.tokenizer ?? (await getTokenizer());
@@ -89,7 +125,7 @@ export class DialogueEngine implements Engine {
   async handle(userKey: string, incoming: Incoming, meta?: { channel?: string }): Promise<TurnResult> {
     try {
       return await this.deps.store.update(String(userKey), async (prev) => {
-        const state = prev && prev.version === STATE_VERSION ? prev : this.fresh();
+        const state = usableState(prev) ? prev : this.fresh();
         const result = this.turn(state, incoming);
         state.updatedAt = this.now();
         return { state, result };
@@ -109,8 +145,22 @@ export class DialogueEngine implements Engine {
   private turn(state: ConversationState, incoming: Incoming): TurnResult {
     const raw = incoming && typeof incoming === 'object' ? (incoming.type === 'choice' ? incoming.value : incoming.text) : '';
     // lone surrogates (malformed UTF-16) crash kuromoji: drop them
-    const msg = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
-    const offered = (state.slots as Slots)._choices?.[msg.trim()];
+    const whole = wellFormed((typeof raw === 'string' ? raw : '').slice(0, MAX_MESSAGE_CHARS));
+    // a long paste is read up to a sentence end within MAX_READ_CHARS: the work per message is bounded
+    const isText = incoming?.type !== 'choice';
+    const msg = isText ? sentencePrefix(whole, MAX_READ_CHARS) : whole;
+    const res = this.route(state, incoming, msg);
+    const notes: string[] = [];
+    if ((msg.length < whole.length || (typeof raw === 'string' && raw.length > MAX_MESSAGE_CHARS)) && matchKey(msg)) notes.push(say(this.data, 'tooLong', { chars: [...msg].length }) ?? '');
+    // say what was not read: a number with more digits than any real figure (text/numbers.ts)
+    const overlong = isText ? overlongDigitRuns(normalize(msg)) : [];
+    if (overlong.length) notes.push(say(this.data, 'numberTooLong', { digits: Math.max(...overlong), max: MAX_NUMBER_DIGITS }) ?? '');
+    if (notes.some(Boolean)) res.replies = [...notes.filter(Boolean).map((text) => ({ type: 'text' as const, text })), ...res.replies];
+    return res;
+  }
+
+  private route(state: ConversationState, incoming: Incoming, msg: string): TurnResult {
+    const offered = offeredValue(state.slots as Slots, msg.trim());
     if (incoming?.type === 'choice' || offered) {
       const r = this.choice(state, offered ?? msg);
       if (r) return r;
@@ -122,8 +172,12 @@ export class DialogueEngine implements Engine {
     return this.idle(state, msg, intent);
   }
 
+  /** A button's value; null when it names nothing this engine offers (the caller reads it as text). */
   private choice(state: ConversationState, value: string): TurnResult | null {
-    if (value.startsWith(CHOICE_PREFIX.intent)) return this.intent(state, value.slice(CHOICE_PREFIX.intent.length), '');
+    if (value.startsWith(CHOICE_PREFIX.intent)) {
+      const name = value.slice(CHOICE_PREFIX.intent.length);
+      if (CHOICE_INTENTS.has(name)) return this.intent(state, name, '');
+    }
     if (value.startsWith(CHOICE_PREFIX.slot)) {
       const rest = value.slice(CHOICE_PREFIX.slot.length);
       const i = rest.indexOf(':');
@@ -239,7 +293,8 @@ export class DialogueEngine implements Engine {
 
   private labels(state: ConversationState): Record<string, string> {
     const s = state.slots as Slots;
-    s._labels ??= {};
+    // a stored state may carry anything here (it is read back from Redis)
+    if (!s._labels || typeof s._labels !== 'object' || Array.isArray(s._labels)) s._labels = {};
     return s._labels;
   }
 

@@ -3,7 +3,13 @@
  * CONVERSATION_TTL_SECONDS). `update` calls for the same key run one after another (a promise chain per
  * key), so two messages of one user never interleave. States are stored as JSON text, so whatever
  * works here also works in the Redis store.
+ *
+ * Memory is bounded: at most `maxConversations` states (default 20,000 — MAX_CONVERSATIONS) and as
+ * many remembered event ids are kept; past that the least recently used is dropped (lru-cache), so
+ * a flood of new user ids cannot grow the process without limit. A dropped conversation starts
+ * afresh on its next message, as an expired one does.
  */
+import { LRUCache } from 'lru-cache';
 import type { ConversationState, ConversationStore } from '../core/types.ts';
 
 interface Entry {
@@ -11,17 +17,22 @@ interface Entry {
   expires: number;
 }
 
-/** Options: TTL in seconds (default 24 h), clock for tests, sweep interval (ms, 0 = none). */
+/** Options: TTL in seconds (default 24 h), size cap, clock for tests, sweep interval (ms, 0 = none). */
 export interface MemoryStoreOptions {
   ttlSeconds?: number;
+  /** most conversations (and as many redelivery ids) kept; least recently used dropped first (default 20000) */
+  maxConversations?: number;
   now?: () => number;
   sweepMs?: number;
 }
 
+/** Default of {@link MemoryStoreOptions.maxConversations}. */
+export const DEFAULT_MAX_CONVERSATIONS = 20_000;
+
 /** A process-local store; `close()` stops its sweep timer. */
 export class MemoryConversationStore implements ConversationStore {
-  private readonly states = new Map<string, Entry>();
-  private readonly seen = new Map<string, number>();
+  private readonly states: LRUCache<string, Entry>;
+  private readonly seen: LRUCache<string, number>;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -29,6 +40,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.ttlMs = (opts.ttlSeconds ?? 24 * 3600) * 1000;
+    const max = opts.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+    this.states = new LRUCache<string, Entry>({ max });
+    this.seen = new LRUCache<string, number>({ max });
     this.now = opts.now ?? Date.now;
     const sweep = opts.sweepMs ?? 60_000;
     if (sweep > 0) {

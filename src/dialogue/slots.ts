@@ -10,7 +10,7 @@ import { findArea, findPlace, localityNames } from '../eligibility/desks.ts';
 import { mapIndustry } from '../eligibility/classify.ts';
 import { findFields } from '../eligibility/fields.ts';
 import { formatHeadcount } from '../eligibility/profile.ts';
-import { findQuantities, matchKey, normalize } from '../text/normalize.ts';
+import { findQuantities, matchKey, MAX_NUMBER_DIGITS, normalize } from '../text/normalize.ts';
 import type { ChoiceDef, FlowFile, SlotDef } from './data.ts';
 
 /** A value read for a slot and how to show it. `value: null` = 「わからない」 (open, no filter). */
@@ -38,7 +38,9 @@ const KANJI_UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
 /** Kanji numerals before 人/名/年 → digits (「四人」→「4人」, 「二十五名」→「25名」, 「三年目」→「3年目」). */
 export function kanjiNumbers(text: string): string {
-  return text.replace(/([〇零一二三四五六七八九十百千壱弐]+)(?=人|名|年)/g, (run) => {
+  return text.replace(/(?<![〇零一二三四五六七八九十百千壱弐])([〇零一二三四五六七八九十百千壱弐]+)(?=人|名|年)/g, (run) => {
+    // longer than any real count: left as written (not read as a number)
+    if (run.length > MAX_NUMBER_DIGITS) return run;
     let total = 0;
     let cur = 0;
     for (const ch of run) {
@@ -182,7 +184,7 @@ function parseStage(slot: SlotDef, text: string): ParseOutcome {
   if (c) return ok(choiceValue(c), c.label);
   const s = kanjiNumbers(normalize(text));
   const limit = slot.startupYears ?? 5;
-  const m = s.match(/(\d+)年目/) ?? s.match(/(?:創業|開業|設立|起業)(?:して|から|後)?(\d+)年/) ?? s.match(/(\d+)年(?:前|になる|経|たつ)/);
+  const m = s.match(/(?<!\d)(\d+)年目/) ?? s.match(/(?:創業|開業|設立|起業)(?:して|から|後)?(\d+)年/) ?? s.match(/(?<!\d)(\d+)年(?:前|になる|経|たつ)/);
   if (m) {
     const years = parseInt(m[1], 10) - (m[0].includes('年目') ? 1 : 0);
     const pick = slot.choices?.find((x) => x.value === (years < limit ? 'startup' : 'established'));

@@ -13,6 +13,7 @@
  * The engine is looked up per turn (`engine()`), so a knowledge reload takes effect on the next
  * message while the turn in progress finishes with the engine it started with.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConversationStore, Engine, Incoming, TurnResult } from '../core/types.ts';
 import { normalize } from '../text/normalize.ts';
@@ -31,6 +32,16 @@ export interface GuardOptions {
   limiter?: UserRateLimiter;
   unanswered?: UnansweredLog;
   logger: Logger;
+  /** log turns slower than this, ms (default {@link TURN_BUDGET_MS}) */
+  turnBudgetMs?: number;
+}
+
+/** A turn taking longer than this (ms, wall clock, store included) is logged as over budget. */
+export const TURN_BUDGET_MS = 50;
+
+/** First 16 hex digits of the SHA-256 of a message (for logs: identifies an input without showing it). */
+export function inputHash(text: unknown): string {
+  return createHash('sha256').update(typeof text === 'string' ? text : String(text)).digest('hex').slice(0, 16);
 }
 
 /** A text-only turn result (no choices, no suggestions). */
@@ -78,7 +89,14 @@ export function guardEngine(opts: GuardOptions): Engine {
 
       const engine = opts.engine();
       const wasInDialogue = inDialogue.has(userKey);
+      const t0 = performance.now();
       const { value: result, ctx } = await runInTurn(() => engine.handle(userKey, incoming, meta));
+      const ms = performance.now() - t0;
+      if (ms > (opts.turnBudgetMs ?? TURN_BUDGET_MS)) {
+        // never the text: a hash lets an operator reproduce it with the sender's help, nothing more
+        const raw = incoming?.type === 'choice' ? incoming.value : incoming?.text;
+        opts.logger.warn({ channel, ms: Math.round(ms), chars: typeof raw === 'string' ? raw.length : 0, inputSha256: inputHash(raw) }, 'turn over budget');
+      }
       if (ctx.degraded && (wasInDialogue || incoming.type === 'choice' || result.awaiting !== null)) {
         result.replies = [{ type: 'text', text: wording.storeUnavailable }, ...result.replies];
       }

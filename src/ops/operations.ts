@@ -25,7 +25,7 @@ import { getTokenizer } from '../text/tokenizer.ts';
 import { adminRouter } from './admin.ts';
 import { generationBuilder, type Generation } from './generation.ts';
 import { guardEngine } from './guard.ts';
-import type { ReadinessCheck } from './http.ts';
+import { eventLoopMonitor, type ReadinessCheck } from './http.ts';
 import { defaultUnansweredLogPath } from './paths.ts';
 import { RedisRateStore, UserRateLimiter } from './rate-limit.ts';
 import { RedisConversationStore } from './redis-store.ts';
@@ -41,6 +41,12 @@ export interface Operations {
   engine: Engine;
   /** readiness checks for readinessRoute: knowledge loaded, Redis reachable (when configured), not draining */
   readiness: Record<string, ReadinessCheck>;
+  /** counter store of the /api/chat per-address limit: Redis when configured (shared by instances), else undefined (memory) */
+  addressRateStore?: RedisRateStore;
+  /** intents/ops.yaml `rateLimited` of the current generation */
+  rateLimitedText: () => string;
+  /** details shown by /readyz: event-loop delay (ms) */
+  readinessDetails: () => Record<string, unknown>;
   /** /admin/* (off without ADMIN_TOKEN) */
   admin: express.Router;
   /** marks the instance as draining (/readyz → 503) */
@@ -77,7 +83,7 @@ export async function createOperations(config: Config, logger: Logger, options: 
   const seedsDir = options.seedsDir ?? DEFAULT_SEEDS_DIR;
 
   const redis = config.REDIS_URL ? new RedisConversationStore(config.REDIS_URL, { ttlSeconds: config.CONVERSATION_TTL_SECONDS }, throttled(logger, 30_000)) : null;
-  const inner: ConversationStore = redis ?? new MemoryConversationStore({ ttlSeconds: config.CONVERSATION_TTL_SECONDS });
+  const inner: ConversationStore = redis ?? new MemoryConversationStore({ ttlSeconds: config.CONVERSATION_TTL_SECONDS, maxConversations: config.MAX_CONVERSATIONS });
   const store = new ResilientStore(inner, logger);
   if (redis) {
     await redis.ready(3000).catch(() => logger.warn({ url: redactUrl(config.REDIS_URL!) }, 'redis not reachable at startup; answering without conversation state until it is'));
@@ -113,11 +119,15 @@ export async function createOperations(config: Config, logger: Logger, options: 
   };
   if (redis) readiness.redis = () => redis.ping();
 
+  const eventLoop = eventLoopMonitor();
   return {
     runtime,
     store,
     engine,
     readiness,
+    readinessDetails: () => ({ eventLoopDelayMs: eventLoop.snapshot() }),
+    addressRateStore: redis ? new RedisRateStore(redis.redis, 'shien:iprate:') : undefined,
+    rateLimitedText: () => runtime.current().value.ops.rateLimited,
     admin: adminRouter({
       token: config.ADMIN_TOKEN,
       runtime: runtime as Runtime<unknown>,
@@ -128,6 +138,7 @@ export async function createOperations(config: Config, logger: Logger, options: 
     },
     close: async () => {
       runtime.close();
+      eventLoop.stop();
       await runtime.idle();
       await Promise.allSettled([store.close(), limiter.close(), unanswered.close()]);
     },

@@ -28,9 +28,9 @@ export interface RedisStoreOptions {
   ttlSeconds?: number;
   /** key prefix (default `shien:`) */
   prefix?: string;
-  /** how long a turn may hold the lock, ms (default 10000) */
+  /** how long a turn may hold the lock, ms (default 2000: a turn takes ≤ 50 ms; a leftover lock blocks no longer) */
   lockMs?: number;
-  /** how long to wait for the lock before giving up, ms (default 5000) */
+  /** how long to wait for the lock before giving up, ms (default 2500) */
   waitMs?: number;
 }
 
@@ -58,8 +58,9 @@ export class RedisConversationStore implements ConversationStore {
     this.redis.on('error', logError);
     this.ttl = opts.ttlSeconds ?? 86400;
     this.prefix = opts.prefix ?? 'shien:';
-    this.lockMs = opts.lockMs ?? 10_000;
-    this.waitMs = opts.waitMs ?? 5_000;
+    // a turn takes milliseconds: a lock left behind by a turn whose release failed (Redis paused) expires soon
+    this.lockMs = opts.lockMs ?? 2_000;
+    this.waitMs = opts.waitMs ?? 2_500;
   }
 
   private k(kind: string, key: string): string {

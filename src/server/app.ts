@@ -10,10 +10,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import helmet from 'helmet';
 import type pino from 'pino';
 import type { ConversationStore, Engine } from '../core/types.ts';
 import { mountWeb } from '../channels/web/index.ts';
 import { requestLogging } from '../ops/http.ts';
+import { chatLimits } from '../ops/limits.ts';
+import type { Store } from 'express-rate-limit';
 import type { Config } from './config.ts';
 
 /** What the app is built from. */
@@ -28,7 +31,13 @@ export interface AppDeps {
   extend?: (app: express.Express) => void | Promise<void>;
   /** extra fields of GET /healthz */
   health?: () => Record<string, unknown>;
+  /** the reply of a request refused by the /api/chat limits (intents/ops.yaml `rateLimited`) */
+  rateLimitedText?: () => string;
+  /** counter store of the per-address limit (shared in Redis when there is one) */
+  rateStore?: Store;
 }
+
+const DEFAULT_RATE_LIMITED = '申し訳ありません、短い時間にたくさんのメッセージをいただいたため、少し時間をおいてからもう一度お送りください。';
 
 /** Which platform channels are mounted (from src/channels/mount.ts). */
 export interface ChannelsResult {
@@ -54,12 +63,27 @@ async function mountPlatformChannels(app: express.Express, deps: AppDeps): Promi
 export async function createApp(deps: AppDeps): Promise<{ app: express.Express; channels: ChannelsResult }> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // the client address is the socket's unless the operator says how many proxies stand in front (TRUST_PROXY_HOPS)
+  app.set('trust proxy', deps.config.TRUST_PROXY_HOPS > 0 ? deps.config.TRUST_PROXY_HOPS : false);
   // JSON request logs with a request id (X-Request-Id in and out); see src/ops/http.ts
   app.use(requestLogging(deps.logger));
+  // security headers on every answer (nosniff, no framing, no referrer, HSTS over HTTPS …); the JSON
+  // answers get a CSP that allows nothing, the chat page its own (src/channels/web/index.ts)
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
   deps.before?.(app);
   const channels = await mountPlatformChannels(app, deps);
-  mountWeb(app, { engine: deps.engine, bodyLimit: deps.config.BODY_LIMIT });
+  app.post('/api/chat', ...chatLimits({
+    perIpPerMinute: deps.config.RATE_LIMIT_IP_PER_MINUTE,
+    maxConcurrent: deps.config.MAX_CONCURRENT_REQUESTS,
+    message: deps.rateLimitedText ?? (() => DEFAULT_RATE_LIMITED),
+    store: deps.rateStore,
+  }));
+  mountWeb(app, { engine: deps.engine, bodyLimit: deps.config.BODY_LIMIT, apiToken: deps.config.API_TOKEN, production: deps.config.NODE_ENV === 'production', sessionTtlSeconds: deps.config.CONVERSATION_TTL_SECONDS });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', channels: { web: true, ...Object.fromEntries(channels.enabled.map((c) => [c, true])), ...Object.fromEntries(channels.disabled.map((d) => [d.channel, false])) }, ...(deps.health?.() ?? {}) });
   });

@@ -11,7 +11,7 @@ const optional = z.string().trim().min(1).optional();
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('0.0.0.0'),
-  /** 'production' turns off the unauthenticated Teams Emulator mode (no MICROSOFT_APP_ID). */
+  /** 'production': no Teams Emulator mode, /api/chat's `user` field only with API_TOKEN. */
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KNOWLEDGE_DIR: optional,
@@ -29,16 +29,34 @@ export const ConfigSchema = z.object({
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** 1: Teams endpoint without authentication for the Bot Framework Emulator (loopback serviceUrl only; never in production) */
+  TEAMS_EMULATOR: z.enum(['0', '1']).default('0'),
   // Operations
   REDIS_URL: optional,
   ADMIN_TOKEN: optional,
+  /** bearer token that lets an integration name the /api/chat conversation with `user` (src/channels/web/index.ts) */
+  API_TOKEN: optional,
   UNANSWERED_LOG: optional,
   UNANSWERED_LOG_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** POST /api/chat requests a minute per client address (src/ops/limits.ts) */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** POST /api/chat requests in the engine at once; more get 429 */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(64),
+  /** reverse proxies in front of the server whose X-Forwarded-For is believed (express `trust proxy`); 0 = none */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   CONVERSATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** in-memory store only (no REDIS_URL): most conversations kept, least recently used dropped first */
+  MAX_CONVERSATIONS: z.coerce.number().int().positive().default(20_000),
   WATCH_KNOWLEDGE: z.enum(['0', '1']).default('1'),
   BODY_LIMIT: z.string().default('512kb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** a request (headers and body) must arrive within this, ms; slower clients get 408 */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** the request headers must arrive within this, ms */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** on SIGTERM, /readyz answers 503 this long before the listener closes (at most half of SHUTDOWN_TIMEOUT_MS) */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(2_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

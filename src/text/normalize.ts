@@ -10,7 +10,9 @@
  *
  * Source of the defects handled: ../shared/seeds/README.md "Known defects of the text".
  */
-import { parseCompoundNumber } from './numbers.ts';
+import { dropThousandsSeparators, prefixEndingIn, scanCompounds } from './numbers.ts';
+
+export { overlongDigitRuns, MAX_NUMBER_DIGITS } from './numbers.ts';
 
 /** A Japanese character: kana, CJK ideograph, 々〆ヵヶ, the 長音 mark. */
 const JA = '\\u3005-\\u3007\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u30fc';
@@ -77,25 +79,37 @@ export interface Quantity {
   unit: '円' | '人' | '%' | '年';
 }
 
-const NUM = '\\d+(?:\\.\\d+)?(?:千万|百万|十万|兆|億|万|千|百)?';
-const QUANTITY = new RegExp(`((?:${NUM})+)(円|人|名|%|％|パーセント|年|(?<=[万億兆]))`, 'g');
+const UNITS: readonly (readonly [string, Quantity['unit']])[] = [
+  ['円', '円'],
+  ['人', '人'],
+  ['名', '人'],
+  ['%', '%'],
+  ['％', '%'],
+  ['パーセント', '%'],
+  ['年', '年'],
+];
 
 /**
  * Quantities with units in `text` (normalised first): 「５千万円」→ {value: 50000000, unit:'円'},
  * 「3億」→ {value: 300000000, unit:'円'} (a bare 万/億/兆 amount is read as money),
  * 「２０人」「20名」→ {value: 20, unit:'人'}, 「1.5%」→ {value: 1.5, unit:'%'}, 「5年」→ {value: 5, unit:'年'}.
  * Thousands separators are accepted (「2,000千円」). Returns [] when none.
+ * One left-to-right scan (numbers.ts): linear in the text for any input. A number with a digit run
+ * over MAX_NUMBER_DIGITS (15) is skipped — {@link overlongDigitRuns} tells the caller.
  */
 export function findQuantities(text: string): Quantity[] {
-  const s = normalize(text).replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+  const s = dropThousandsSeparators(normalize(text));
   const out: Quantity[] = [];
-  for (const m of s.matchAll(QUANTITY)) {
-    const value = parseCompoundNumber(m[1]);
-    if (value === null) continue;
-    const u = m[2];
-    const unit: Quantity['unit'] = u === '人' || u === '名' ? '人' : u === '%' || u === '％' || u === 'パーセント' ? '%' : u === '年' ? '年' : '円';
-    out.push({ text: m[0], value, unit });
-  }
+  scanCompounds(s, (c) => {
+    const unit = UNITS.find(([u]) => s.startsWith(u, c.end));
+    if (unit) {
+      if (!c.overlong) out.push({ text: s.slice(c.start, c.end + unit[0].length), value: c.value, unit: unit[1] });
+      return;
+    }
+    // no unit after the whole number: its longest part ending in 万/億/兆 is an amount of money (「3億」)
+    const p = prefixEndingIn(c, '万億兆');
+    if (p && !c.overlong) out.push({ text: s.slice(c.start, p.end), value: p.total, unit: '円' });
+  });
   return out;
 }
 
@@ -104,3 +118,18 @@ export function isJapaneseChar(ch: string): boolean {
   return JA_ONE.test(ch);
 }
 const JA_ONE = new RegExp(`^${JA_CLASS}$`);
+
+/** A sentence end: 。！？!? or a line break (after which a cut leaves whole sentences). */
+const SENTENCE_END = new Set(['。', '！', '？', '!', '?', '\n', '｡']);
+
+/**
+ * The first part of `text` that is at most `max` UTF-16 units long and ends at a sentence end
+ * (。！？!? or a line break) — the last one in the window's second half; without one there, cut at
+ * `max` (never inside a surrogate pair). `text` itself when it is short enough. Linear.
+ */
+export function sentencePrefix(text: string, max: number): string {
+  if (text.length <= max) return text;
+  for (let i = max; i > max / 2; i--) if (SENTENCE_END.has(text[i - 1])) return text.slice(0, i);
+  const c = text.charCodeAt(max - 1);
+  return text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}

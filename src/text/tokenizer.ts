@@ -146,9 +146,51 @@ function buildTokenizer(dicPath: string): Promise<Tokenizer> {
   return new Promise((resolve, reject) => {
     loader.load((err, loaded) => {
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
-      else resolve(new KuromojiTokenizer(loaded));
+      else resolve(boundTokenizer(new KuromojiTokenizer(loaded)));
     });
   });
+}
+
+/**
+ * Longest piece of text (UTF-16 code units) handed to kuromoji at once. kuromoji splits only at
+ * 「、」「。」 and its lattice builder copies the rest of the sentence at every position (and groups a
+ * run of katakana, digits or symbols from every position), so one unbroken 2,000-character paste
+ * cost ≈1 s. Cut into pieces of at most this length the cost is linear in the text. Ordinary
+ * sentences are shorter than this, so their tokens do not change.
+ */
+export const MAX_SEGMENT = 128;
+
+const HIRAGANA = /[\u3041-\u309f]/;
+const BREAK = /[\s、。，．,.!?！？「」『』（）()・]/;
+
+/**
+ * Where to cut `text` between `from` and `from + MAX_SEGMENT`: after the last space or punctuation
+ * in the second half of the window, else at the last hiragana → other character change (a particle
+ * ending a word), else at the window's end — never inside a surrogate pair.
+ */
+function cutPoint(text: string, from: number): number {
+  const end = from + MAX_SEGMENT;
+  const low = from + MAX_SEGMENT / 2;
+  for (let i = end; i > low; i--) if (BREAK.test(text[i - 1])) return i;
+  for (let i = end; i > low; i--) if (HIRAGANA.test(text[i - 1]) && !HIRAGANA.test(text[i])) return i;
+  const c = text.charCodeAt(end - 1);
+  return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
+}
+
+/** Makes `tok.tokenize` work on pieces of at most {@link MAX_SEGMENT} characters (see there); positions stay those of the whole text. */
+export function boundTokenizer(tok: Tokenizer): Tokenizer {
+  const inner = tok.tokenize.bind(tok);
+  tok.tokenize = (text: string) => {
+    if (typeof text !== 'string' || text.length <= MAX_SEGMENT) return inner(text);
+    const out: Token[] = [];
+    for (let from = 0; from < text.length; ) {
+      const to = text.length - from <= MAX_SEGMENT ? text.length : cutPoint(text, from);
+      for (const t of inner(text.slice(from, to))) out.push(from ? { ...t, word_position: t.word_position + from } : t);
+      from = to;
+    }
+    return out;
+  };
+  return tok;
 }
 
 let pending: Promise<Tokenizer> | null = null;

@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-export { startServer, type ServerProcess } from '../../src/bench/server-process.ts';
+import { TEST_API_TOKEN } from '../../src/bench/server-process.ts';
+
+export { startServer, TEST_API_TOKEN, type ServerProcess } from '../../src/bench/server-process.ts';
 
 /** Temp copies of knowledge/ and intents/ (tests edit these, never the real folders). */
 export function copyCatalogue(): { knowledgeDir: string; intentsDir: string } {
@@ -28,10 +30,10 @@ export interface ChatTurn {
   suggestions: { id: string; kind: string; name: string }[];
 }
 
-/** One POST /api/chat; `message` is text, or `{choice}`. Rejects on a non-200 answer. */
+/** One POST /api/chat as user `user` (with the server's API token); `message` is text, or `{choice}`. Rejects on a non-200 answer. */
 export async function chat(url: string, user: string, message: string | { choice: string }, headers: Record<string, string> = {}): Promise<ChatTurn> {
   const body = typeof message === 'string' ? { user, text: message } : { user, choice: message.choice };
-  const res = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_TOKEN}`, ...headers }, body: JSON.stringify(body) });
   if (res.status !== 200) throw new Error(`POST /api/chat → ${res.status}: ${await res.text()}`);
   return (await res.json()) as ChatTurn;
 }

@@ -8,6 +8,7 @@
  * A redelivered event (same webhookEventId) is processed once (store.markOnce).
  */
 import express from 'express';
+import { z } from 'zod';
 import { JSONParseError, messagingApi, middleware, SignatureValidationFailed, type webhook } from '@line/bot-sdk';
 import type { Incoming } from '../../core/types.ts';
 import { firstDelivery, GREETING, runTurn, type ChannelDeps } from '../turn.ts';
@@ -24,11 +25,38 @@ export function lineUserKey(source: webhook.Source | undefined): string | null {
   return id ? `line:${id}` : null;
 }
 
+/**
+ * The parts of a webhook event the bot reads, validated before use (zod): an event that is not an
+ * object, or whose fields have the wrong types, is logged and skipped — the others in the same body
+ * are still handled. Unknown fields and event types pass through (LINE adds them over time).
+ * Shapes: LINE Messaging API webhook event objects.
+ */
+const LineEvent = z.looseObject({
+  type: z.string().max(64),
+  mode: z.string().max(32).optional(),
+  webhookEventId: z.string().max(128).optional(),
+  replyToken: z.string().max(256).optional(),
+  source: z
+    .looseObject({
+      type: z.string().max(32),
+      userId: z.string().max(128).optional(),
+      groupId: z.string().max(128).optional(),
+      roomId: z.string().max(128).optional(),
+    })
+    .optional(),
+  message: z.looseObject({ type: z.string().max(32), text: z.string().optional() }).optional(),
+  postback: z.looseObject({ data: z.string().max(300) }).optional(),
+});
+type LineEvent = z.infer<typeof LineEvent>;
+
+/** The webhook body: `events` must be an array (each event is checked on its own). */
+const LineBody = z.looseObject({ events: z.array(z.unknown()).max(1000) });
+
 /** What the engine should receive for this event, or null for events the bot ignores. */
-function toIncoming(event: webhook.Event): Incoming | null {
+function toIncoming(event: LineEvent): Incoming | null {
   if (event.type === 'follow') return GREETING;
-  if (event.type === 'postback') return { type: 'choice', value: event.postback.data };
-  if (event.type === 'message' && event.message.type === 'text') return { type: 'text', text: event.message.text };
+  if (event.type === 'postback' && event.postback) return { type: 'choice', value: event.postback.data };
+  if (event.type === 'message' && event.message?.type === 'text' && typeof event.message.text === 'string') return { type: 'text', text: event.message.text };
   return null;
 }
 
@@ -44,10 +72,10 @@ export function mountLine(app: express.Express, deps: ChannelDeps): void {
   const client = new messagingApi.MessagingApiClient({ channelAccessToken: token, baseURL: config.LINE_API_BASE_URL });
   const log = logger.child({ channel: 'line' });
 
-  async function handleEvent(event: webhook.Event): Promise<void> {
+  async function handleEvent(event: LineEvent): Promise<void> {
     const incoming = toIncoming(event);
-    const userKey = lineUserKey(event.source);
-    const replyToken = 'replyToken' in event ? event.replyToken : undefined;
+    const userKey = lineUserKey(event.source as webhook.Source | undefined);
+    const replyToken = event.replyToken;
     // standby: another module channel owns the chat and replies
     if (!incoming || !userKey || !replyToken || event.mode === 'standby') return;
     if (!(await firstDelivery(deps, 'line', event.webhookEventId, DEDUPE_TTL_SECONDS))) return;
@@ -61,14 +89,24 @@ export function mountLine(app: express.Express, deps: ChannelDeps): void {
     express.raw({ type: () => true, limit: config.BODY_LIMIT }),
     middleware({ channelSecret: secret }),
     (req: express.Request, res: express.Response) => {
-      const events: webhook.Event[] = Array.isArray(req.body?.events) ? req.body.events : [];
+      const body = LineBody.safeParse(req.body);
+      if (!body.success) {
+        log.warn({ issues: body.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'LINE webhook body without an events array: ignored');
+        res.status(400).json({ error: 'malformed webhook body' });
+        return;
+      }
       res.status(200).json({});
       // after the 200: one event after another, so a user's messages are answered in order
       void (async () => {
-        for (const event of events) {
-          await handleEvent(event).catch((err) => log.error({ err, webhookEventId: event.webhookEventId }, 'LINE event failed'));
+        for (const [i, raw] of body.data.events.entries()) {
+          const event = LineEvent.safeParse(raw);
+          if (!event.success) {
+            log.warn({ index: i, issues: event.error.issues.slice(0, 3).map((x) => `${x.path.join('.')}: ${x.message}`) }, 'malformed LINE event skipped');
+            continue;
+          }
+          await handleEvent(event.data).catch((err) => log.error({ err, webhookEventId: event.data.webhookEventId }, 'LINE event failed'));
         }
-      })();
+      })().catch((err) => log.error({ err }, 'LINE webhook failed'));
     },
   );
   router.use(LINE_PATH, (err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

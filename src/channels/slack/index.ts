@@ -2,12 +2,14 @@
  * Slack channel on the server's own express app (no second port): `POST /slack/events` receives
  * Events API callbacks (DMs, app_mention), the `/shien` slash command and button presses.
  * The body is read raw and size-limited (BODY_LIMIT → 413); Bolt's ExpressReceiver verifies the v0
- * signature over it, rejects timestamps older than 5 minutes (401) and malformed bodies (400).
+ * signature over it, rejects timestamps older than 5 minutes (401) and malformed bodies (400); a
+ * timestamp more than 5 minutes in the future is rejected (401) before Bolt.
  * processBeforeResponse is false: every request is acknowledged before the engine runs, so the
  * 3-second ack never waits on search; the reply goes out afterwards through the Web API or the
  * response_url. Retried events (x-slack-retry-num) are de-duplicated by event_id (store.markOnce).
  */
 import express from 'express';
+import { z } from 'zod';
 import { App, ExpressReceiver, type Logger as BoltLogger, type LogLevel } from '@slack/bolt';
 import type pino from 'pino';
 import type { Incoming } from '../../core/types.ts';
@@ -24,6 +26,8 @@ export class SlackStartupError extends Error {
 
 export const SLACK_PATH = '/slack/events';
 export const SLASH_COMMAND = '/shien';
+/** How far ahead of this server's clock a Slack request timestamp may be (seconds), as Bolt allows behind. */
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** Slack retries an event up to 3 times within ≈ 1 hour. */
 const DEDUPE_TTL_SECONDS = 2 * 3600;
 
@@ -38,6 +42,15 @@ function boltLogger(log: pino.Logger): BoltLogger {
     setName: () => {},
   };
 }
+
+/**
+ * The fields of a Slack event, command or button press the bot reads, validated (zod) before use:
+ * one that does not fit is logged and skipped (Bolt has already checked the signature and timestamp).
+ */
+const SlackId = z.string().min(1).max(64);
+const SlackMessage = z.looseObject({ user: SlackId, text: z.string().max(40_000).optional(), team: SlackId.optional() });
+const SlackCommand = z.looseObject({ user_id: SlackId, team_id: SlackId.optional(), text: z.string().max(40_000).optional() });
+const SlackButton = z.looseObject({ type: z.literal('button'), value: z.string().max(2000), text: z.looseObject({ text: z.string().max(2000) }).optional() });
 
 /** `slack:<team id>:<user id>` */
 export function slackUserKey(team: string | undefined, user: string): string {
@@ -69,6 +82,16 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
   const router = express.Router();
   // Read the body here (size-limited, drained when too large → 413) and hand Bolt the raw bytes it
   // verifies the signature over (Bolt uses req.rawBody when present).
+  // Bolt refuses requests older than 5 minutes; one stamped in the future (a replay kept for later) is refused here
+  router.post(SLACK_PATH, (req, res, next) => {
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
+      log.warn({ skewSeconds: Math.round(ts - Date.now() / 1000) }, 'rejected Slack request: timestamp in the future');
+      res.status(401).json({ error: 'request timestamp in the future' });
+      return;
+    }
+    next();
+  });
   router.post(SLACK_PATH, express.raw({ type: () => true, limit: config.BODY_LIMIT, verify: (req, _res, buf) => { (req as { rawBody?: Buffer }).rawBody = buf; } }));
   const receiver = new ExpressReceiver({
     signingSecret,
@@ -95,26 +118,34 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
   // Direct messages (message.im). Other channels' messages are only answered when the bot is mentioned.
   slack.message(async ({ message, body, say }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || message.bot_id) return;
+    const m = SlackMessage.safeParse(message);
+    if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack message event skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? message.team, message.user, { type: 'text', text: message.text ?? '' }));
+    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: m.data.text ?? '' }));
   });
 
   slack.event('app_mention', async ({ event, body, say }) => {
     if (!event.user || event.bot_id) return;
+    const m = SlackMessage.safeParse(event);
+    if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack app_mention skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? event.team, event.user, { type: 'text', text: stripMentions(event.text) }));
+    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: stripMentions(m.data.text ?? '') }));
   });
 
   slack.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    const msg = await turn(command.team_id, command.user_id, { type: 'text', text: command.text ?? '' });
+    const c = SlackCommand.safeParse(command);
+    if (!c.success) return void log.warn({ issues: c.error.issues.slice(0, 3) }, 'malformed Slack command skipped');
+    const msg = await turn(c.data.team_id, c.data.user_id, { type: 'text', text: c.data.text ?? '' });
     await respond({ response_type: 'ephemeral', ...msg });
   });
 
   slack.action({ type: 'block_actions', action_id: new RegExp(`^${CHOICE_ACTION_PREFIX}`) }, async ({ action, body, ack, respond, say }) => {
     await ack();
-    if (action.type !== 'button' || action.value === undefined) return;
-    const msg = await turn(body.user.team_id ?? body.team?.id, body.user.id, { type: 'choice', value: action.value, label: action.text.text });
+    const a = SlackButton.safeParse(action);
+    const user = SlackId.safeParse(body.user?.id);
+    if (!a.success || !user.success) return void log.warn('malformed Slack button press skipped');
+    const msg = await turn(body.user.team_id ?? body.team?.id, user.data, { type: 'choice', value: a.data.value, label: a.data.text?.text });
     if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
     else await say(msg);
   });

@@ -80,5 +80,6 @@ export function renderSlack(replies: OutgoingMessage[]): SlackMessage {
     }
   }
   const shown = blocks.length > 50 ? [...blocks.slice(0, 49), section('（表示しきれない項目があります）')] : blocks;
-  return { text: truncate(texts.join('\n') || ' ', 3000), blocks: shown };
+  // the notification text is mrkdwn too: escaped, so user words such as <!channel> never notify anyone
+  return { text: truncate(escapeMrkdwn(texts.join('\n')) || ' ', 3000), blocks: shown };
 }

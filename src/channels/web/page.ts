@@ -53,9 +53,6 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
   var log = document.getElementById('log');
   var form = document.getElementById('form');
   var input = document.getElementById('input');
-  var key = 'shien-navi-user';
-  var user = localStorage.getItem(key);
-  if (!user) { user = 'w' + Math.random().toString(36).slice(2) + Date.now().toString(36); localStorage.setItem(key, user); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
   function bubble(who, text) { var m = el('div', 'msg ' + who); m.appendChild(el('div', 'bubble', text)); log.appendChild(m); }
   function button(cls, c) {
@@ -104,8 +101,8 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
   }
   function send(payload, shown) {
     if (shown) bubble('user', shown);
-    payload.user = user;
-    return fetch('api/chat', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
+    // the conversation is the server-issued HttpOnly session cookie, sent with every same-origin request
+    return fetch('api/chat', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
       .then(function (r) { return r.json(); })
       .then(render)
       .catch(function () { bubble('bot', '通信できませんでした。時間をおいてもう一度お試しください。'); });
