@@ -38,6 +38,8 @@ export const AnswersWording = z.strictObject({
     otherRegion: z.string().min(1),
     empty: z.string().min(1),
     more: z.string().min(1),
+    /** first line when nothing topical matched a consultation question and the general desk comes first */
+    generalDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。経営のご相談は幅広く {deskName} が受け付けています。'),
   }),
   card: z.strictObject({
     desk: z.string().min(1),
