@@ -1,16 +1,27 @@
 /**
- * `knowledge check | list [--json] | stats [--json]` — the operator's view of knowledge/.
+ * `knowledge check | list [--json] | stats [--json] | import mirasapo <supports.zip|supports.json>`
+ * — the operator's view of knowledge/.
  * check: prints every problem as `file:line:column message`, exit 1 when there is any.
+ * import mirasapo: regenerates knowledge/national/ from the ミラサポplus dataset (src/knowledge/mirasapo.ts),
+ * prints the counts and every malformed record by dataset id (`--verbose`: every skipped record).
  */
 import { parseArgs } from 'node:util';
 import { checkKnowledge } from '../knowledge/check.ts';
 import { DEFAULT_KNOWLEDGE_DIR, formatProblem, loadKnowledgeOrThrow } from '../knowledge/load.ts';
+import { formatSourceRef } from '../knowledge/schema.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, dir: { type: 'string' }, seeds: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      seeds: { type: 'string' },
+      out: { type: 'string' },
+      'as-of': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
   });
   const sub = positionals[0];
   const dir = values.dir ?? process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR;
@@ -24,6 +35,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups\n`);
     return 0;
   }
+  if (sub === 'import') {
+    if (positionals[1] !== 'mirasapo' || !positionals[2]) {
+      process.stderr.write('usage: knowledge import mirasapo <supports.zip|supports.json> [--as-of YYYY-MM-DD] [--out <dir>] [--verbose] [--json]\n');
+      return 2;
+    }
+    const { runMirasapoImport } = await import('../knowledge/mirasapo-import.ts');
+    return runMirasapoImport({ input: positionals[2], dir, out: values.out, asOf: values['as-of'], verbose: values.verbose, json: values.json });
+  }
   if (sub === 'list') {
     const kb = loadKnowledgeOrThrow(dir);
     const rows = kb.records.map((r) => ({
@@ -36,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       source: r.source,
     }));
     if (values.json) process.stdout.write(JSON.stringify(rows) + '\n');
-    else for (const r of rows) process.stdout.write(`${r.id}\t${r.kind}\t${r.name}\t${r.fiscalYear}\t${r.status}\t${r.source.file} L${r.source.lines.join('-')}\n`);
+    else for (const r of rows) process.stdout.write(`${r.id}\t${r.kind}\t${r.name}\t${r.fiscalYear}\t${r.status}\t${formatSourceRef(r.source)}\n`);
     return 0;
   }
   if (sub === 'stats') {
@@ -64,6 +83,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  process.stderr.write('usage: knowledge check | list [--json] | stats [--json]\n');
+  process.stderr.write('usage: knowledge check | list [--json] | stats [--json] | import mirasapo <supports.zip|supports.json>\n');
   return 2;
 }

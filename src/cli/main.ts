@@ -4,7 +4,7 @@
  * `knowledge check` never pays for the tokenizer.
  */
 const COMMANDS: Record<string, { load: () => Promise<{ run: (argv: string[]) => Promise<number> }>; help: string; tokenizer?: true }> = {
-  knowledge: { load: () => import('./knowledge.ts'), help: 'knowledge check | list [--json] | stats' },
+  knowledge: { load: () => import('./knowledge.ts'), help: 'knowledge check | list [--json] | stats | import mirasapo <supports.zip|supports.json>' },
   index: { load: () => import('./index-cmd.ts'), help: 'index build — build the saved search index' },
   ask: { load: () => import('./ask.ts'), help: 'ask "<question>" [--json] [--top N] | ask --batch <file.jsonl> --json', tokenizer: true },
   classify: { load: () => import('./classify.ts'), help: 'classify --industry <text> --employees <n> [--capital <円>] [--json]' },

@@ -8,6 +8,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Definition, IndustryGroup } from '../knowledge/schema.ts';
+import { formatSourceRef } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Headcount } from './profile.ts';
 import { phrase } from '../search/wording.ts';
@@ -147,7 +148,7 @@ export function findDefinition(kb: KnowledgeBase, term: string): Definition | un
 }
 
 function cite(d: Definition): string {
-  return `${d.source.file} L${d.source.lines[0]}${d.source.lines[1] !== d.source.lines[0] ? `-${d.source.lines[1]}` : ''}`;
+  return formatSourceRef(d.source);
 }
 
 /** within / over / unknown for a headcount against a limit (人). */

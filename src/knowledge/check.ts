@@ -6,21 +6,46 @@
  *  - every source cited exists in knowledge/sources.yaml and its line range lies inside the document;
  *  - every phone/FAX number and every printed figure (amounts, rates, terms, employee ranges,
  *    definition thresholds) occurs in the source lines the record cites, after normalising width
- *    and spacing; an amount's `yen` equals what its text says.
+ *    and spacing; an amount's `yen` equals what its text says. A record imported from an open
+ *    dataset (`source: {file: mirasapo, id}`) is checked against that dataset record's own text
+ *    (src/knowledge/mirasapo.ts `datasetRecordText`), read from the path knowledge/sources.yaml registers;
+ *  - knowledge/national-overrides.yaml names dataset ids that exist, our desks, the programme's
+ *    printed name, and its additions are in the generated records (else: run the import again).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SEEDS_DIR, loadKnowledge, locate, parseYamlFile, type KnowledgeBase, type KnowledgeProblem } from './load.ts';
-import type { KnowledgeRecord, SourceRef } from './schema.ts';
+import { formatSourceRef, isDatasetRef, type KnowledgeRecord, type SourceRef } from './schema.ts';
+import { datasetPath, MIRASAPO, readMirasapoTexts } from './mirasapo.ts';
 import { parseYen } from '../text/numbers.ts';
 
-/** Source documents as arrays of lines (index 0 = line 1), by file prefix. */
+/**
+ * Source documents as arrays of lines (index 0 = line 1), by file prefix; an open dataset's records
+ * under `<file>#<id>` (their own text), and the dataset itself under `<file>` (its path, one line).
+ */
 export type SourceTexts = Map<string, string[]>;
 
-/** Reads the documents listed in knowledge/sources.yaml from `seedsDir`. Missing files are skipped. */
+/** The key of one dataset record's text in {@link SourceTexts}. */
+const datasetKey = (file: string, id: string) => `${file}#${id}`;
+
+/**
+ * Reads the documents listed in knowledge/sources.yaml from `seedsDir`, and each registered dataset
+ * from its path (relative to the project folder). Missing or unreadable files are skipped (the
+ * check then reports the records citing them).
+ */
 export function readSources(kb: KnowledgeBase, seedsDir = DEFAULT_SEEDS_DIR): SourceTexts {
   const out: SourceTexts = new Map();
   for (const s of kb.sources) {
+    if (s.file === MIRASAPO) {
+      const p = datasetPath(kb.dir, s.path);
+      try {
+        for (const [id, text] of readMirasapoTexts(p)) out.set(datasetKey(s.file, id), text.split('\n'));
+        out.set(s.file, [p]);
+      } catch {
+        // unreadable: every record citing it is reported
+      }
+      continue;
+    }
     const p = join(seedsDir, s.path);
     if (existsSync(p)) out.set(s.file, readFileSync(p, 'utf8').split('\n'));
   }
@@ -43,7 +68,7 @@ function normalizePhone(text: string): string {
 
 function citedText(texts: SourceTexts, refs: SourceRef[]): string {
   return refs
-    .map((r) => (texts.get(r.file) ?? []).slice(r.lines[0] - 1, r.lines[1]).join('\n'))
+    .map((r) => (isDatasetRef(r) ? (texts.get(datasetKey(r.file, r.id)) ?? []) : (texts.get(r.file) ?? []).slice(r.lines[0] - 1, r.lines[1])).join('\n'))
     .join('\n');
 }
 
@@ -74,6 +99,8 @@ function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number
     rec.eligibility?.employees?.forEach((e, i) => add(['eligibility', 'employees', i], e, 'employees'));
     add(['eligibility', 'capitalMax'], rec.eligibility?.capitalMax, 'capitalMax');
     add(['eligibility', 'continuingOnly'], rec.eligibility?.continuingOnly, 'continuingOnly');
+    if (rec.reception?.start) add(['reception', 'start'], { text: rec.reception.start }, 'reception start');
+    if (rec.reception?.end) add(['reception', 'end'], { text: rec.reception.end }, 'reception end');
   }
   if (rec.kind === 'definition') {
     rec.rows?.forEach((r, i) => {
@@ -110,7 +137,7 @@ function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: stri
  * @returns problems located at the offending field, sorted by file and line.
  */
 export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
-  const problems: KnowledgeProblem[] = checkFieldsFile(kb);
+  const problems: KnowledgeProblem[] = [...checkFieldsFile(kb), ...checkNationalOverrides(kb, texts)];
   const fieldLabels = new Set(kb.fields.fields.map((f) => f.label));
   const sourceFiles = new Set(kb.sources.map((s) => s.file));
   for (const rec of kb.records) {
@@ -134,6 +161,8 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
       const lines = texts.get(ref.file);
       if (!lines) {
         problems.push({ ...at([...path, 'file']), message: `${rec.id}: source document "${ref.file}" cannot be read` });
+      } else if (isDatasetRef(ref)) {
+        if (!texts.has(datasetKey(ref.file, ref.id))) problems.push({ ...at([...path, 'id']), message: `${rec.id}: record #${ref.id} is not in the dataset ${lines[0]} (or is malformed there)` });
       } else if (ref.lines[1] > lines.length) {
         problems.push({ ...at([...path, 'lines']), message: `${rec.id}: source lines ${ref.lines[0]}-${ref.lines[1]} lie outside ${ref.file} (${lines.length} lines)` });
       }
@@ -153,7 +182,7 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
     if (!cited) continue;
     const citedNorm = normalizeForMatch(cited);
     const citedPhone = normalizePhone(cited);
-    const where = allRefs.map((r) => `${r.file} L${r.lines[0]}-${r.lines[1]}`).join(', ');
+    const where = allRefs.map(formatSourceRef).join(', ');
     if (rec.kind === 'desk') {
       for (const key of ['phone', 'fax'] as const) {
         const v = rec[key];
@@ -175,6 +204,59 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
     }
   }
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/**
+ * knowledge/national-overrides.yaml: every entry names a dataset record (when the dataset can be
+ * read) whose title is `name`, every desk is one of our desks, and what it adds is in the generated
+ * record (otherwise the import has not been run since the file was edited).
+ */
+function checkNationalOverrides(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
+  const ov = kb.nationalOverrides;
+  if (!ov.records.length && !ov.exclude.length) return [];
+  const path = join(kb.dir, 'national-overrides.yaml');
+  const parsed = existsSync(path) ? parseYamlFile(path).parsed : null;
+  const at = (p: Path) => (parsed ? { file: parsed.file, ...locate(parsed, p) } : { file: path, line: 1, column: 1 });
+  const problems: KnowledgeProblem[] = [];
+  const dataset = texts.has(MIRASAPO);
+  // generated programmes by every dataset id they came from
+  const byDatasetId = new Map<string, KnowledgeRecord>();
+  for (const r of kb.records) {
+    if (r.kind !== 'program' || !isDatasetRef(r.source) || r.source.file !== MIRASAPO) continue;
+    for (const id of [r.source.id, ...(r.source.sourceIds ?? [])]) byDatasetId.set(id, r);
+  }
+  const rerun = 'run `knowledge import mirasapo <supports.zip>` again';
+  ov.exclude.forEach((e, i) => {
+    if (dataset && !texts.has(datasetKey(MIRASAPO, e.id))) problems.push({ ...at(['exclude', i, 'id']), message: `exclude: dataset record #${e.id} does not exist` });
+    else if (byDatasetId.has(e.id)) problems.push({ ...at(['exclude', i, 'id']), message: `exclude: #${e.id} is still in knowledge/national/ — ${rerun}` });
+  });
+  ov.records.forEach((o, i) => {
+    const lines = texts.get(datasetKey(MIRASAPO, o.id));
+    if (dataset && !lines) {
+      problems.push({ ...at(['records', i, 'id']), message: `records: dataset record #${o.id} does not exist (or is malformed)` });
+      return;
+    }
+    if (o.name && lines && lines[0].trim() !== o.name.trim()) problems.push({ ...at(['records', i, 'name']), message: `records #${o.id}: the dataset names it "${lines[0].trim()}", not "${o.name}"` });
+    o.desks?.forEach((d, j) => {
+      const desk = kb.byId.get(d);
+      if (!desk) problems.push({ ...at(['records', i, 'desks', j]), message: `records #${o.id}: unknown desk "${d}"` });
+      else if (desk.kind !== 'desk') problems.push({ ...at(['records', i, 'desks', j]), message: `records #${o.id}: "${d}" is a ${desk.kind}, not a desk` });
+    });
+    const rec = byDatasetId.get(o.id);
+    if (!rec || rec.kind !== 'program') {
+      if (dataset || kb.records.some((r) => isDatasetRef(r.source))) problems.push({ ...at(['records', i, 'id']), message: `records #${o.id}: not in knowledge/national/ (skipped by the import, or ${rerun})` });
+      return;
+    }
+    const missing = [
+      ...(o.aliases ?? []).filter((a) => !rec.aliases.includes(a) && !(o.dropAliases ?? []).includes(a)).map((a) => `alias "${a}"`),
+      ...(o.dropAliases ?? []).filter((a) => rec.aliases.includes(a)).map((a) => `dropped alias "${a}"`),
+      ...(o.keywords ?? []).filter((k) => !(rec.keywords ?? []).includes(k) && !rec.aliases.includes(k)).map((k) => `keyword "${k}"`),
+      ...(o.desks ?? []).filter((d) => !rec.desk.includes(d)).map((d) => `desk "${d}"`),
+      ...(o.localHelp ?? []).filter((t) => !(rec.localHelp ?? []).includes(t)).map((t) => `localHelp "${t}"`),
+    ];
+    if (missing.length) problems.push({ ...at(['records', i]), message: `records #${o.id}: ${missing.join(', ')} not applied to ${rec.id} — ${rerun}` });
+  });
+  return problems;
 }
 
 /** knowledge/fields.yaml: labels unique, every `broader` a label, no field broader than itself. */

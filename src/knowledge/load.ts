@@ -11,6 +11,7 @@ import type { ZodType } from 'zod';
 import {
   FieldsFile,
   IndustriesFile,
+  NationalOverridesFile,
   RecordsFile,
   SourcesFile,
   SynonymsFile,
@@ -79,6 +80,8 @@ export interface KnowledgeBase {
   /** knowledge/fields.yaml: the 技術・産業分野 vocabulary (empty when the file is absent) */
   fields: FieldsFile;
   sources: z.infer<typeof SourcesFile>;
+  /** knowledge/national-overrides.yaml (empty when the file is absent) */
+  nationalOverrides: NationalOverridesFile;
   /**
    * where each record is defined, for integrity messages. When the knowledge came from the startup
    * snapshot (src/knowledge/snapshot.ts) the files are parsed again on first access only.
@@ -175,12 +178,16 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'sources'> = {
+const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'sources' | 'nationalOverrides'> = {
   'synonyms.yaml': 'synonyms',
   'industries.yaml': 'industries',
   'fields.yaml': 'fields',
   'sources.yaml': 'sources',
+  'national-overrides.yaml': 'nationalOverrides',
 };
+
+/** The overrides when knowledge/national-overrides.yaml is absent. */
+const NO_OVERRIDES: NationalOverridesFile = { vocabulary: { purposes: {} }, exclude: [], records: [] };
 
 /** The validated content of the knowledge files (what the startup snapshot holds). */
 interface KnowledgeData {
@@ -189,6 +196,7 @@ interface KnowledgeData {
   industries: z.infer<typeof IndustriesFile>;
   fields: FieldsFile;
   sources: z.infer<typeof SourcesFile>;
+  nationalOverrides?: NationalOverridesFile;
 }
 
 type Origins = KnowledgeBase['origin'];
@@ -198,11 +206,13 @@ type Origins = KnowledgeBase['origin'];
  * without schema problems, their validated content comes from the startup snapshot in `.cache/`
  * (no YAML parsing, no zod); record origins are then parsed on first use of `kb.origin`.
  * @param dir knowledge folder (default `knowledge/`)
+ * @param opts.skip files to leave out, by path relative to `dir` (the import reads the catalogue
+ * without the files it regenerates)
  * @returns `kb` null when any file has a syntax or schema error; `problems` sorted by file and line.
  * Does not run the integrity checks of `check.ts` (references, sources).
  */
-export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
-  const files = listYamlFiles(dir);
+export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR, opts: { skip?: (relPath: string) => boolean } = {}): LoadResult {
+  const files = listYamlFiles(dir).filter((f) => !opts.skip?.(relative(dir, f).replace(/\\/g, '/')));
   const hash = hashFiles(files, dir);
   const snapshot = readSnapshot<KnowledgeData>(hash);
   if (snapshot) {
@@ -216,6 +226,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   let industries: z.infer<typeof IndustriesFile> = { groups: [], special: [], choices: [] };
   let fields: FieldsFile = { fields: [] };
   let sources: z.infer<typeof SourcesFile> = [];
+  let nationalOverrides: NationalOverridesFile = NO_OVERRIDES;
   for (const path of files) {
     const { parsed, problems: syntax } = parseYamlFile(path);
     if (syntax.length) {
@@ -240,6 +251,10 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
       const r = validate(parsed, SourcesFile);
       problems.push(...r.problems);
       if (r.value) sources = r.value;
+    } else if (special === 'nationalOverrides') {
+      const r = validate(parsed, NationalOverridesFile);
+      problems.push(...r.problems);
+      if (r.value) nationalOverrides = r.value;
     } else {
       if (parsed.doc.contents === null) continue; // empty file
       const r = validate(parsed, RecordsFile);
@@ -263,7 +278,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const hasSchemaErrors = problems.length > 0;
-  const data: KnowledgeData = { records, synonyms, industries, fields, sources };
+  const data: KnowledgeData = { records, synonyms, industries, fields, sources, nationalOverrides };
   if (!hasSchemaErrors) writeSnapshot(hash, data);
   return { kb: hasSchemaErrors ? null : assemble(dir, hash, data, () => origin), problems };
 }
@@ -286,6 +301,7 @@ function assemble(dir: string, hash: string, data: KnowledgeData, origins: () =>
     industries: data.industries,
     fields: data.fields ?? { fields: [] },
     sources: data.sources,
+    nationalOverrides: data.nationalOverrides ?? NO_OVERRIDES,
     hash,
   } as KnowledgeBase;
   Object.defineProperty(kb, 'origin', { get: origins, enumerable: true, configurable: true });

@@ -19,14 +19,46 @@ import { z } from 'zod';
 export const SourceFile = z.enum(['000', '001', '002', '003', '004']);
 export type SourceFile = z.infer<typeof SourceFile>;
 
-/** Where a record's facts are printed: source file prefix and 1-based inclusive line range. */
-export const SourceRef = z.strictObject({
+/** Where a record's facts are printed in a seed document: file prefix and 1-based inclusive line range. */
+export const SeedRef = z.strictObject({
   file: SourceFile,
   lines: z
     .tuple([z.number().int().positive(), z.number().int().positive()])
     .refine(([a, b]) => a <= b, 'lines must be [start, end] with start <= end'),
 });
+export type SeedRef = z.infer<typeof SeedRef>;
+
+/** Open datasets a record may cite by record id (see knowledge/sources.yaml). */
+export const DatasetFile = z.enum(['mirasapo']);
+export type DatasetFile = z.infer<typeof DatasetFile>;
+
+/**
+ * Where a record's facts are printed in an open dataset: the dataset, the id of the record whose
+ * text was kept, the snapshot date (YYYY-MM-DD) and, when the same programme appears under several
+ * ids, the other ids (`sourceIds`). Written by `knowledge import mirasapo`.
+ */
+export const DatasetRef = z.strictObject({
+  file: DatasetFile,
+  id: z.string().min(1),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'asOf must be a date YYYY-MM-DD'),
+  sourceIds: z.array(z.string().min(1)).optional(),
+});
+export type DatasetRef = z.infer<typeof DatasetRef>;
+
+/** Where a record's facts are printed: a seed document's lines or an open dataset's record. */
+export const SourceRef = z.union([SeedRef, DatasetRef]);
 export type SourceRef = z.infer<typeof SourceRef>;
+
+/** Whether a source reference cites an open dataset record (not seed lines). */
+export function isDatasetRef(ref: SourceRef): ref is DatasetRef {
+  return 'id' in ref;
+}
+
+/** A reference as an operator reads it: 「001 L3160-3198」 (「001 L12」 for one line) or 「mirasapo #26」. */
+export function formatSourceRef(ref: SourceRef): string {
+  if (isDatasetRef(ref)) return `${ref.file} #${ref.id}`;
+  return `${ref.file} L${ref.lines[0]}${ref.lines[1] !== ref.lines[0] ? `-${ref.lines[1]}` : ''}`;
+}
 
 /**
  * An amount of money as printed plus its value in 円.
@@ -161,8 +193,16 @@ const base = {
 
 export const ProgramCategory = z.enum([
   '補助金', '融資', '設備貸与', '相談', '専門家派遣', '研修・セミナー', '人材', '販路開拓', 'イベント',
-  '認定・表彰', '保証・利子補給', '施設', '情報提供', 'その他',
+  '認定・表彰', '保証・利子補給', '施設', '情報提供', '税制', '許認可', 'その他',
 ]);
+
+/** A programme's application period as the dataset gives it (dates YYYY-MM-DD, remarks as printed). */
+export const Reception = z.strictObject({
+  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  remarks: z.string().min(1).optional(),
+});
+export type Reception = z.infer<typeof Reception>;
 
 /** 支援制度. `parent` is the id of the 事業 a named scheme belongs to. */
 export const Program = z.strictObject({
@@ -177,6 +217,19 @@ export const Program = z.strictObject({
   desk: z.array(Id).default([]),
   /** the organisation that runs it, as printed (e.g. (公財)やまぐち産業振興財団) */
   operator: z.string().optional(),
+  /** 所管 (competent authorities) as printed, e.g. [中小企業庁] — national programmes */
+  authority: z.array(z.string().min(1)).optional(),
+  /** 受付期間 as the source gives it */
+  reception: Reception.optional(),
+  /** where to apply online (application_url) */
+  applicationUrl: z.string().url().optional(),
+  /** official pages (title as printed, url) */
+  links: z.array(z.strictObject({ title: z.string().min(1), url: z.string().url() })).optional(),
+  /**
+   * types of the business's own local desk that help applicants (the dataset or an operator says
+   * so, e.g. マル経 → [商工会議所, 商工会]); the card points to them, the diagnosis names the local one
+   */
+  localHelp: z.array(z.enum(['商工会議所', '商工会'])).optional(),
 });
 export type Program = z.infer<typeof Program>;
 
@@ -306,13 +359,64 @@ export type FieldsFile = z.infer<typeof FieldsFile>;
 
 /** knowledge/sources.yaml: the documents a record may cite. */
 export const SourcesFile = z.array(
-  z.strictObject({
-    file: SourceFile,
-    path: z.string().min(1),
-    title: z.string().min(1),
-    publisher: z.string().min(1),
-    period: z.string().min(1),
-    fiscalYear: z.number().int(),
-    status: Status,
-  }),
+  z.union([
+    z.strictObject({
+      file: SourceFile,
+      path: z.string().min(1),
+      title: z.string().min(1),
+      publisher: z.string().min(1),
+      period: z.string().min(1),
+      fiscalYear: z.number().int(),
+      status: Status,
+    }),
+    /**
+     * an open dataset: `path` is relative to the project folder (or absolute); `credit` is the line
+     * its terms of use require on every card that shows its records
+     */
+    z.strictObject({
+      file: DatasetFile,
+      path: z.string().min(1),
+      title: z.string().min(1),
+      publisher: z.string().min(1),
+      period: z.string().min(1),
+      fiscalYear: z.number().int(),
+      status: Status,
+      asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      url: z.string().url(),
+      catalogue: z.string().min(1),
+      credit: z.string().min(1),
+    }),
+  ]),
 );
+
+/**
+ * knowledge/national-overrides.yaml: the operator's additions to the generated national records
+ * (knowledge/national/), applied by `knowledge import mirasapo` and validated by `knowledge check`.
+ *  - `vocabulary`: how the dataset's purpose/stage categories map to our purposes;
+ *  - `exclude`: dataset ids not imported, with the reason;
+ *  - `records`: per dataset id, aliases/keywords to add or drop, our desks that help, local help.
+ */
+export const NationalOverridesFile = z.strictObject({
+  vocabulary: z.strictObject({
+    /** dataset purpose_categories / stage_categories name → our purposes (empty list: none) */
+    purposes: z.record(z.string().min(1), z.array(Purpose)),
+  }),
+  exclude: z.array(z.strictObject({ id: z.string().min(1), reason: z.string().min(1) })).default([]),
+  records: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        /** the name as printed, to make the entry readable (checked against the dataset title) */
+        name: z.string().min(1).optional(),
+        aliases: z.array(z.string().min(1)).optional(),
+        dropAliases: z.array(z.string().min(1)).optional(),
+        keywords: z.array(z.string().min(1)).optional(),
+        /** our desk ids (knowledge/desks) that help with this programme, after the national desk */
+        desks: z.array(Id).optional(),
+        localHelp: z.array(z.enum(['商工会議所', '商工会'])).optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+export type NationalOverridesFile = z.infer<typeof NationalOverridesFile>;
