@@ -84,7 +84,8 @@ export function termWeight(term: string, stats: TermStats, weightOf: (term: stri
  *    matched a synonym or name clause);
  *  - bigram evidence: idf mass of the hit's matched bigrams, relative to {@link BIGRAM_MASS_FULL};
  *  - concept: the hit's share of the question's synonym-group concepts ({@link ConceptIndex.score}).
- * Terms in `ignore` (the words that only say a desk is wanted: 相談, 窓口) do not count.
+ * Terms in `ignore` (the words that only say a desk is wanted: 相談, 窓口) do not count; terms in
+ * `viaKeyword` (inside a keyword of the hit the question uses whole) count as covered.
  */
 export function confidence(
   hit: lunr.Index.Result,
@@ -94,6 +95,7 @@ export function confidence(
   concept = 0,
   weightOf: (term: string) => number = () => 1,
   ignore: ReadonlySet<string> = new Set(),
+  viaKeyword: ReadonlySet<string> = new Set(),
 ): number {
   const meta = hit.matchData.metadata as Record<string, Record<string, unknown>>;
   const inFields = (term: string, fields: readonly string[]) => {
@@ -116,7 +118,7 @@ export function confidence(
       const isExplained = explained.has(c.term);
       total += w;
       if (isExplained || stats.df(c.term, MORPH_FIELDS) > 0) known += w;
-      if (inFields(c.term, MORPH_FIELDS) || (isExplained && viaSynonymOrName)) covered += w;
+      if (inFields(c.term, MORPH_FIELDS) || (isExplained && viaSynonymOrName) || viaKeyword.has(c.term)) covered += w;
     } else if (c.source === 'bigram' && inFields(c.term, BIGRAM_FIELDS)) {
       biMass += stats.idf(c.term, BIGRAM_FIELDS);
     }

@@ -17,6 +17,7 @@ import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
 import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
 import { emptyMatchData } from './fuse.ts';
+import { KeywordMatcher } from './keywords.ts';
 import { fuseScores } from './fuse.ts';
 import { PostingWeights } from './postings.ts';
 import { recordPrintedText } from './documents.ts';
@@ -106,6 +107,9 @@ const COORD_FLOOR = 0.15;
 const NAMED_COVER_MARGIN = 0.1;
 /** Score multiplier of a directory-only desk (no `purposes`, no `keywords`: a 名簿 row) not named by the question. */
 const DIRECTORY_ONLY = 0.5;
+/** Score added per whole keyword found in the question (× its specificity, at most {@link KEYWORD_MAX} in all). */
+const KEYWORD_PHRASE = 0.5;
+const KEYWORD_MAX = 1.5;
 /** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
 const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
@@ -138,6 +142,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const compounds = new Set(extras.compounds);
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.has(`${x}\0${y}`) });
   const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
+  const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
@@ -212,7 +217,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * question's words (token clauses, consult signals excepted) it has in a morphological field; a word
    * explained by a synonym group counts by the record's concept share. null when the question has no word.
    */
-  const coverageOf = (a: Analysis, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, concept: Float64Array): Float64Array | null => {
+  const coverageOf = (a: Analysis, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, concept: Float64Array, kwTerms: ReadonlyMap<string, ReadonlySet<string>>): Float64Array | null => {
+    const kwDocs = [...kwTerms].map(([id, terms]) => [postings.numberOf(id), terms] as const).filter(([d]) => d >= 0);
     const units = clauses.filter((c) => c.source === 'token');
     let total = 0;
     const cov = new Float64Array(postings.size);
@@ -230,6 +236,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
           cov[d] += u;
         }
       }
+      for (const [d, terms] of kwDocs) if (stamp[d] !== i && terms.has(c.term)) ((stamp[d] = i), (cov[d] += u));
       if (explained.has(c.term)) for (let d = 0; d < cov.length; d++) if (stamp[d] !== i && concept[d] > 0) cov[d] += u * Math.min(1, concept[d]);
     });
     void a;
@@ -253,6 +260,20 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
     if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
     const explained = new Set(a.explained);
+    // whole keywords of records found in the question: evidence for their records, and their words are catalogue vocabulary
+    const kwHits = keywordMatcher.hits(a.normalized, a.segments);
+    const kwTerms = new Map<string, Set<string>>();
+    const kwScore = new Map<string, number>();
+    for (const h of kwHits) {
+      const terms = a.words.filter((w) => w.start < h.end && w.end > h.start).map((w) => w.term);
+      for (const t of terms) explained.add(t);
+      for (const id of h.ids) {
+        kwScore.set(id, (kwScore.get(id) ?? 0) + h.weight);
+        let set = kwTerms.get(id);
+        if (!set) kwTerms.set(id, (set = new Set()));
+        for (const t of terms) set.add(t);
+      }
+    }
     const recordKeys = a.entities.records.map((r) => r.matched);
     // a programme named (〇〇補助金) that no record has, its modifier unknown to the catalogue
     for (const np of a.namedPrograms) {
@@ -268,7 +289,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const conceptOf = concepts.scorer(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)
     const fused = fuseScores(index, clauses, conceptOf, postings, frequent);
-    const coverage = coverageOf(a, clauses, weightOf, explained, fused.concept);
+    const coverage = coverageOf(a, clauses, weightOf, explained, fused.concept, kwTerms);
+    // a record whose keyword the question uses whole is a candidate even when lunr did not find it
+    for (const id of kwScore.keys()) {
+      const d = postings.numberOf(id);
+      if (d >= 0 && !fused.fused[d] && !fused.docs.includes(d)) fused.docs.push(d);
+    }
     const named = new Set(heads.map((h) => h.id));
     const adjusted = new Float64Array(postings.size);
     const records: (KnowledgeRecord | undefined)[] = new Array(postings.size);
@@ -277,8 +303,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const record = kb.byId.get(postings.refs[d]);
       if (!record || !kinds.has(record.kind)) continue;
       records[d] = record;
-      let sc = adjustedScore(fused.fused[d], record, ctx);
+      let sc = adjustedScore(fused.fused[d] + KEYWORD_PHRASE * Math.min(KEYWORD_MAX, kwScore.get(record.id) ?? 0), record, ctx);
       if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
+      const prior = wording.sourcePrior[record.source.file];
+      if (prior !== undefined && Object.prototype.hasOwnProperty.call(wording.sourcePrior, record.source.file)) sc *= prior;
       if (record.kind === 'desk' && !record.purposes?.length && !record.keywords?.length && !named.has(record.id)) sc *= DIRECTORY_ONLY;
       adjusted[d] = sc;
       pool.push(d);
@@ -315,7 +343,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
-    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptOf(ranked[0].record.id), weightOf, signal) : 0;
+    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptOf(ranked[0].record.id), weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
     let general = false;
     const topicalKnown = topical.filter((t) => known(t) || explained.has(t));

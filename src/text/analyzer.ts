@@ -80,6 +80,8 @@ export interface Analysis extends TermSet {
    * 〇〇融資, 〇〇共済 …) with its modifier's content terms (「さくら補助金」 → modifiers [さくら])
    */
   namedPrograms: { text: string; start: number; end: number; modifiers: string[] }[];
+  /** kuromoji's tokens of `normalized` as matching segments (for phrase matchers over the same text) */
+  segments: Segment[];
 }
 
 /** Options of {@link Analyzer}. */
@@ -153,6 +155,11 @@ export class Analyzer {
   /** Sets the catalogue vocabulary the reading index and the reversed-compound rule look words up in. */
   setVocabulary(v: Vocabulary): void {
     this.vocabulary = v;
+  }
+
+  /** The analyser's tokenizer as a {@link Segmenter} over normalised text (for phrase matchers). */
+  segmenter(): (normalized: string) => Segment[] {
+    return (n) => this.segments(this.tokenize(n));
   }
 
   /** kuromoji tokens of a normalised text as synonym-matching segments (surface, base form, offset). */
@@ -275,6 +282,7 @@ export class Analyzer {
       words,
       weights,
       namedPrograms: this.namedPrograms(toks),
+      segments: this.segments(toks),
     };
   }
 
