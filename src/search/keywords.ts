@@ -13,6 +13,7 @@
 import type { KnowledgeRecord } from '../knowledge/schema.ts';
 import { fold, normalize } from '../text/normalize.ts';
 import { SynonymExpander, type Segment, type Segmenter } from '../text/synonyms.ts';
+import { sharedKeywordLimit } from '../text/vocabulary.ts';
 
 /** A keyword found in a question: its records, its specificity and its span in the normalised text. */
 export interface KeywordHit {
@@ -81,7 +82,3 @@ export class KeywordMatcher {
   }
 }
 
-/** Most records one keyword may be shared by before it counts as a generic word: max(8, 1 % of the catalogue). */
-export function sharedKeywordLimit(records: number): number {
-  return Math.max(8, Math.ceil(records * 0.01));
-}
