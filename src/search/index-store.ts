@@ -24,7 +24,7 @@ import { registerPipeline, usePipeline } from './pipeline.ts';
 import { loadIndex, withExactTerms } from './term-set.ts';
 
 /** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
-export const INDEX_VERSION = 'ja-11';
+export const INDEX_VERSION = 'ja-12';
 
 /** Morphological fields, their bigram twins, and the whole-name key field. */
 export const MORPH_FIELDS = ['name', 'kw', 'summary', 'body'] as const;
@@ -41,8 +41,8 @@ export interface IndexExtras {
   readings: [string, string][];
   /** aliases that are generic words and do not name their record (src/text/gazetteer.ts genericAliases) */
   generic: { id: string; key: string }[];
-  /** adjacent noun pairs ending in a two-kanji noun (「事業\0承継」), for the swapped-compound rule */
-  compounds: string[];
+  /** adjacent noun pairs ending in a two-kanji noun (「事業\0承継」) with the number of records writing them, for the swapped-compound rule */
+  compounds: [string, number][];
 }
 
 const EXTRAS = new WeakMap<lunr.Index, IndexExtras>();
@@ -55,11 +55,13 @@ export function indexExtras(idx: lunr.Index): IndexExtras | undefined {
 /** Computes the extras of `kb` with `analyzer` (≈ the time to tokenise the catalogue once). */
 export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras {
   const readings = new Map<string, string>();
-  const compounds = new Set<string>();
+  const compounds = new Map<string, number>();
   for (const rec of kb.records) {
     const t = recordText(rec, kb);
     for (const v of [...t.names, ...t.keywords, t.summary]) for (const [term, r] of analyzer.readings(v)) if (!readings.has(term)) readings.set(term, r);
-    for (const v of [...t.names, ...t.keywords, t.summary, ...t.body]) for (const c of analyzer.compounds(v)) compounds.add(c);
+    const own = new Set<string>();
+    for (const v of [...t.names, ...t.keywords, t.summary, ...t.body]) for (const c of analyzer.compounds(v)) own.add(c);
+    for (const c of own) compounds.set(c, (compounds.get(c) ?? 0) + 1);
   }
   return {
     concepts: recordConcepts(kb, (text) => analyzer.groupsIn(text)),

@@ -139,8 +139,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (list) list.push(term);
     else byReading.set(reading, [term]);
   }
-  const compounds = new Set(extras.compounds);
-  analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.has(`${x}\0${y}`) });
+  const compounds = new Map(extras.compounds);
+  analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
   const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
   const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const cues = timeCues(kb.sources);

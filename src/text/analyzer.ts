@@ -48,8 +48,8 @@ export interface Vocabulary {
   known(term: string): boolean;
   /** reading (hiragana) → indexed terms read so, most frequent first */
   readings: ReadonlyMap<string, readonly string[]>;
-  /** whether the catalogue writes the noun `a` directly followed by the noun `b` (「事業」「承継」) */
-  compound?(a: string, b: string): boolean;
+  /** how many records write the noun `a` directly followed by the noun `b` (「事業」「承継」) */
+  compound?(a: string, b: string): number;
 }
 
 /** Everything the analyser finds in a question. */
@@ -112,6 +112,9 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
 const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['融資'], ['共済']];
 const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
 const TWO_KANJI = /^[\u4e00-\u9fff]{2}$/;
+/** A swapped compound is read instead when at least this many records write it, and this many times more than the form asked. */
+const SWAP_MIN_RECORDS = 3;
+const SWAP_RATIO = 5;
 /** Shortest reading (hiragana characters) looked up in the reading index. */
 const MIN_READING = 3;
 /** Most homophones a reading adds (most frequent first). */
@@ -343,9 +346,13 @@ export class Analyzer {
       const rev = [...w.term].reverse().join('');
       if (!known(rev)) return w;
       if (!known(w.term)) return { ...w, term: rev, derived: true };
-      // a compound the catalogue never writes whose swapped form it does (事業継承 → 事業承継)
+      // a compound the catalogue (almost) never writes whose swapped form it writes often (事業継承 → 事業承継)
       const prev = words[i - 1];
-      if (prev && prev.end === w.start && v.compound && !v.compound(prev.term, w.term) && v.compound(prev.term, rev)) return { ...w, term: rev, derived: true };
+      if (prev && prev.end === w.start && v.compound) {
+        const asWritten = v.compound(prev.term, w.term);
+        const swapped = v.compound(prev.term, rev);
+        if (swapped >= SWAP_MIN_RECORDS && swapped > SWAP_RATIO * asWritten) return { ...w, term: rev, derived: true };
+      }
       return w;
     });
     for (const m of normalized.matchAll(HIRAGANA_RUN)) {

@@ -187,6 +187,9 @@ export class Gazetteer {
   }
 }
 
+/** An alias ending in a kind of programme (〇〇補助金, 〇〇助成金, 〇〇融資, 〇〇共済 …) is a programme's name, never a generic word. */
+const PROGRAMME_NAME = /.(?:補助金|助成金|奨励金|給付金|交付金|融資|共済)$/;
+
 /** An alias that occurs in the text of this many other records (or more) is a generic word. */
 export const GENERIC_ALIAS_RECORDS = 3;
 
@@ -217,7 +220,8 @@ function recordWords(rec: KnowledgeRecord): string {
  * {@link GENERIC_ALIAS_RECORDS} other records, not counting where those records mention the record
  * by a longer name of its own (「よろず支援拠点」 in another record does not make 「よろず」 generic).
  * Records that mention each other as a matter of course (parent/child, siblings, a programme
- * and its desk) do not count, and a desk's aliases (names of an organisation) are never generic.
+ * and its desk) do not count; a desk's aliases (names of an organisation) and aliases that end in a
+ * kind of programme (ものづくり補助金) are names, never generic.
  * An alias whose short katakana ending folds into okurigana or a particle after kanji (山口デー →
  * 「山口で」) is a common phrase once folded and is flagged `folds`. Cost: O(aliases × catalogue text); run when the index is built and by `knowledge check`.
  */
@@ -237,7 +241,7 @@ export function genericAliases(kb: Pick<KnowledgeBase, 'records'>): GenericAlias
       const tail = written.match(/[\u4e00-\u9fff]([\u30a1-\u30fa\u30fc]{1,2})$/);
       const folds = tail !== null && /^[\u3041-\u309f]{1,2}$/.test(fold(tail[1]));
       const longer = own.filter((k) => k.length > key.length && k.includes(key));
-      if (orgName && !folds) return;
+      if ((orgName || PROGRAMME_NAME.test(written)) && !folds) return;
       let n = 0;
       for (let j = 0; j < folded.length && n < GENERIC_ALIAS_RECORDS; j++) {
         if (j === ri || related(rec, recs[j])) continue;

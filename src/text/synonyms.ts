@@ -192,6 +192,8 @@ export class SynonymExpander {
       const cands = new Set([...(this.byFirstToken.get(toks[i].folded) ?? []), ...(this.byFirstToken.get(toks[i].base) ?? [])]);
       for (const m of cands) {
         const end = this.matchParts(m, toks, segs, normalized, i);
+        // a katakana word is one word: a member does not match a piece of a longer katakana run (ネット in セーフティネット)
+        if (end > 0 && !katakanaBoundary(normalized, segs[i].start, end)) continue;
         if (end > 0) found.push({ word: m.word, group: m.group, start: segs[i].start, end, length: end - segs[i].start });
       }
     }
@@ -313,6 +315,13 @@ function sameToken(a: Tok, b: Tok, memberLength: number): boolean {
   if (a.folded !== b.folded && a.base !== b.folded && a.folded !== b.base) return false;
   // same once kana are folded: only when no katakana meets hiragana, or the member is long
   if (a.katakana !== b.katakana) return memberLength >= CROSS_SCRIPT_MIN;
+  return true;
+}
+
+function katakanaBoundary(s: string, start: number, end: number): boolean {
+  const kata = (c: string | undefined) => c !== undefined && /[\u30a1-\u30fa\u30fc]/.test(c);
+  if (kata(s[start]) && kata(s[start - 1])) return false;
+  if (kata(s[end - 1]) && kata(s[end])) return false;
   return true;
 }
 
