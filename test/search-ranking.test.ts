@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeOrThrow, type KnowledgeBase } from '../src/knowledge/load.ts';
-import { ConceptIndex } from '../src/search/concepts.ts';
+import { ConceptIndex, recordConcepts } from '../src/search/concepts.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 import { employeesFit, timeCues } from '../src/search/rank.ts';
 import { loadAnswersWording } from '../src/search/wording.ts';
@@ -67,7 +67,7 @@ describe('synonyms from the knowledge', () => {
   });
   it('gives records the groups their text mentions', () => {
     const x = new SynonymExpander(kb.synonyms);
-    const concepts = new ConceptIndex(kb, x);
+    const concepts = new ConceptIndex(kb.records.length, recordConcepts(kb, (t) => x.groupsIn(t)));
     const g = [...x.groupsIn(matchKey('インスタ'))];
     expect(concepts.score('it-katsuyo', g)).toBeGreaterThan(0);
     expect(concepts.score('taiyo-small', g)).toBe(0);

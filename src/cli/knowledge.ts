@@ -1,7 +1,9 @@
 /**
  * `knowledge check | list [--json] | stats [--json] | import mirasapo <supports.zip|supports.json>`
  * — the operator's view of knowledge/.
- * check: prints every problem as `file:line:column message`, exit 1 when there is any.
+ * check: prints every problem as `file:line:column message`, exit 1 when there is any; then the
+ * search-vocabulary warnings (`file:line:column warning: …`: sentence-like or over-shared keywords,
+ * generic aliases), which do not fail the check.
  * import mirasapo: regenerates knowledge/national/ from the ミラサポplus dataset (src/knowledge/mirasapo.ts),
  * prints the counts and every malformed record by dataset id (`--verbose`: every skipped record).
  */
@@ -26,13 +28,14 @@ export async function run(argv: string[]): Promise<number> {
   const sub = positionals[0];
   const dir = values.dir ?? process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR;
   if (sub === 'check') {
-    const { problems, kb } = checkKnowledge(dir, values.seeds);
+    const { problems, kb, warnings } = checkKnowledge(dir, values.seeds);
     for (const p of problems) process.stdout.write(formatProblem(p) + '\n');
     if (problems.length) {
       process.stderr.write(`knowledge check: ${problems.length} problem(s)\n`);
       return 1;
     }
-    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups\n`);
+    for (const w of warnings) process.stdout.write(formatProblem({ ...w, message: `warning: ${w.message}` }) + '\n');
+    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups${warnings.length ? `, ${warnings.length} vocabulary warning(s)` : ''}\n`);
     return 0;
   }
   if (sub === 'import') {

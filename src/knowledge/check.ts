@@ -18,6 +18,7 @@ import { DEFAULT_SEEDS_DIR, loadKnowledge, locate, parseYamlFile, type Knowledge
 import { formatSourceRef, isDatasetRef, type KnowledgeRecord, type SourceRef } from './schema.ts';
 import { datasetPath, MIRASAPO, readMirasapoTexts } from './mirasapo.ts';
 import { parseYen } from '../text/numbers.ts';
+import { vocabularyWarnings } from '../text/vocabulary.ts';
 
 /**
  * Source documents as arrays of lines (index 0 = line 1), by file prefix; an open dataset's records
@@ -288,12 +289,28 @@ function checkFieldsFile(kb: KnowledgeBase): KnowledgeProblem[] {
 }
 
 /**
- * Full check as run by `knowledge check`: schema, syntax, then integrity.
+ * Warnings about the search vocabulary (src/text/vocabulary.ts): keywords that are sentences or
+ * shared by too many records, aliases that are generic words or fold into a common phrase — each
+ * located at the offending list item (file:line:column).
+ */
+export function checkVocabulary(kb: KnowledgeBase): KnowledgeProblem[] {
+  const out: KnowledgeProblem[] = [];
+  for (const w of vocabularyWarnings(kb)) {
+    const org = kb.origin.get(w.id);
+    const loc = org ? { file: org.parsed.file, ...locate(org.parsed, [org.index, ...w.path]) } : { file: kb.dir, line: 1, column: 1 };
+    out.push({ ...loc, message: w.message });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/**
+ * Full check as run by `knowledge check`: schema, syntax, then integrity; `warnings` are the
+ * vocabulary warnings of a valid catalogue ({@link checkVocabulary}), which do not make it invalid.
  * @returns every problem; an empty list means the catalogue is valid.
  */
-export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null } {
+export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null; warnings: KnowledgeProblem[] } {
   const { kb, problems } = loadKnowledge(dir);
-  if (!kb) return { problems, kb: null };
+  if (!kb) return { problems, kb: null, warnings: [] };
   const integrity = checkIntegrity(kb, readSources(kb, seedsDir));
-  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb };
+  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb, warnings: integrity.length ? [] : checkVocabulary(kb) };
 }

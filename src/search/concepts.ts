@@ -6,12 +6,34 @@
  * makes of either. Operators steer it by editing synonyms.yaml; no word lives in code.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { matchKey } from '../text/normalize.ts';
-import type { SynonymExpander } from '../text/synonyms.ts';
 import { recordText } from './documents.ts';
 
-/** Weight of a group found in a record's names, summary, body (the best one counts). */
-export const CONCEPT_FIELD_WEIGHT = { names: 1, summary: 0.8, body: 0.5 } as const;
+/** Weight of a group found in a record's names, keywords, summary, body (the best one counts). */
+export const CONCEPT_FIELD_WEIGHT = { names: 1, keywords: 0.9, summary: 0.8, body: 0.5 } as const;
+
+/** The synonym groups of each record with their field weight, as saved beside the index. */
+export type RecordConcepts = [id: string, groups: [group: number, weight: number][]][];
+
+/**
+ * The groups each record has: every field value scanned on its own with `groupsIn` (the analyser's
+ * token-wise member matching, src/text/synonyms.ts), the best field weight kept.
+ */
+export function recordConcepts(kb: Pick<KnowledgeBase, 'records' | 'byId'>, groupsIn: (text: string) => Set<number>): RecordConcepts {
+  const out: RecordConcepts = [];
+  for (const rec of kb.records) {
+    const t = recordText(rec, kb);
+    const found = new Map<number, number>();
+    const add = (values: readonly string[], w: number) => {
+      for (const v of values) for (const g of groupsIn(v)) found.set(g, Math.max(found.get(g) ?? 0, w));
+    };
+    add(t.names, CONCEPT_FIELD_WEIGHT.names);
+    add(t.keywords, CONCEPT_FIELD_WEIGHT.keywords);
+    add([t.summary], CONCEPT_FIELD_WEIGHT.summary);
+    add(t.body, CONCEPT_FIELD_WEIGHT.body);
+    if (found.size) out.push([rec.id, [...found]]);
+  }
+  return out;
+}
 
 /** The synonym groups each record has, and how rare each group is across the catalogue. */
 export class ConceptIndex {
@@ -19,20 +41,12 @@ export class ConceptIndex {
   private readonly df = new Map<number, number>();
   readonly docCount: number;
 
-  /** Scans every record's searchable text once (≈ 50 ms for 650 records). */
-  constructor(kb: Pick<KnowledgeBase, 'records' | 'byId'>, expander: SynonymExpander) {
-    this.docCount = kb.records.length;
-    for (const rec of kb.records) {
-      const t = recordText(rec, kb);
-      const found = new Map<number, number>();
-      const add = (text: string, w: number) => {
-        for (const g of expander.groupsIn(matchKey(text))) found.set(g, Math.max(found.get(g) ?? 0, w));
-      };
-      add(t.names.join('\n'), CONCEPT_FIELD_WEIGHT.names);
-      add(t.summary, CONCEPT_FIELD_WEIGHT.summary);
-      add(t.body.join('\n'), CONCEPT_FIELD_WEIGHT.body);
-      if (!found.size) continue;
-      this.byRecord.set(rec.id, found);
+  /** From the groups of each record ({@link recordConcepts}, computed when the index is built). */
+  constructor(docCount: number, concepts: RecordConcepts) {
+    this.docCount = docCount;
+    for (const [id, groups] of concepts) {
+      const found = new Map(groups);
+      this.byRecord.set(id, found);
       for (const g of found.keys()) this.df.set(g, (this.df.get(g) ?? 0) + 1);
     }
   }

@@ -8,6 +8,8 @@ import type { KnowledgeRecord } from '../knowledge/schema.ts';
 /** The raw text of a record's searchable fields (analysed by src/text/analyzer.ts). */
 export interface RecordText {
   names: string[];
+  /** everyday words for what the record does (`keywords`), each a value of its own */
+  keywords: string[];
   summary: string;
   body: string[];
 }
@@ -52,7 +54,7 @@ export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>
       for (const t of rec.targets ?? []) body.push(t.indicator, t.baseline, t.goal);
       break;
   }
-  return { names: [rec.name, ...rec.aliases], summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
+  return { names: [rec.name, ...rec.aliases], keywords: rec.keywords ?? [], summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
 }
 
 /** All searchable text of a record in one string (names, summary, body), e.g. to find printed figures. */

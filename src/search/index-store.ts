@@ -3,8 +3,12 @@
  * it back. `<key>` hashes the knowledge files (kb.hash) with {@link INDEX_VERSION}, so an edited
  * knowledge file or a changed analyser gives a new key and the index is rebuilt.
  *
- * Fields (boost): names `name`(10) / `nameBi`(8); `summary`(3) / `summaryBi`(1.5);
- * `body`(1) / `bodyBi`(0.5); `key`(2): the folded names and aliases whole, matched by the gazetteer.
+ * Fields (boost): names `name`(10) / `nameBi`(8); keywords `kw`(4) / `kwBi`(2); `summary`(3) /
+ * `summaryBi`(1.5); `body`(1) / `bodyBi`(0.5); `key`(2): the folded names and aliases whole, matched
+ * by the gazetteer. Every field value is analysed on its own (no token across the join of two values).
+ *
+ * Beside the lunr index the file keeps what the analyser derives from the catalogue once
+ * ({@link IndexExtras}): each record's synonym groups and the reading of every indexed term.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,20 +17,59 @@ import lunr from 'lunr';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { cacheDir, writeCacheFile } from '../knowledge/snapshot.ts';
 import type { Analyzer } from '../text/analyzer.ts';
-import { Gazetteer } from '../text/gazetteer.ts';
+import { Gazetteer, genericAliases } from '../text/gazetteer.ts';
+import { recordConcepts, type RecordConcepts } from './concepts.ts';
 import { recordText } from './documents.ts';
 import { registerPipeline, usePipeline } from './pipeline.ts';
 import { loadIndex, withExactTerms } from './term-set.ts';
 
 /** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
-export const INDEX_VERSION = 'ja-10';
+export const INDEX_VERSION = 'ja-12';
 
 /** Morphological fields, their bigram twins, and the whole-name key field. */
-export const MORPH_FIELDS = ['name', 'summary', 'body'] as const;
-export const BIGRAM_FIELDS = ['nameBi', 'summaryBi', 'bodyBi'] as const;
+export const MORPH_FIELDS = ['name', 'kw', 'summary', 'body'] as const;
+export const BIGRAM_FIELDS = ['nameBi', 'kwBi', 'summaryBi', 'bodyBi'] as const;
 export const KEY_FIELD = 'key';
 
-export const FIELD_BOOST: Record<string, number> = { name: 10, nameBi: 8, summary: 3, summaryBi: 1.5, body: 1, bodyBi: 0.5, key: 2 };
+export const FIELD_BOOST: Record<string, number> = { name: 10, nameBi: 8, kw: 4, kwBi: 2, summary: 3, summaryBi: 1.5, body: 1, bodyBi: 0.5, key: 2 };
+
+/** What the analyser derives from the catalogue when the index is built, saved with it. */
+export interface IndexExtras {
+  /** each record's synonym groups with their field weight (src/search/concepts.ts) */
+  concepts: RecordConcepts;
+  /** [indexed term, its reading in hiragana] (the reading index, src/text/analyzer.ts) */
+  readings: [string, string][];
+  /** aliases that are generic words and do not name their record (src/text/gazetteer.ts genericAliases) */
+  generic: { id: string; key: string }[];
+  /** adjacent noun pairs ending in a two-kanji noun (「事業\0承継」) with the number of records writing them, for the swapped-compound rule */
+  compounds: [string, number][];
+}
+
+const EXTRAS = new WeakMap<lunr.Index, IndexExtras>();
+
+/** The extras of an index built or loaded here (undefined for an index from elsewhere). */
+export function indexExtras(idx: lunr.Index): IndexExtras | undefined {
+  return EXTRAS.get(idx);
+}
+
+/** Computes the extras of `kb` with `analyzer` (≈ the time to tokenise the catalogue once). */
+export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras {
+  const readings = new Map<string, string>();
+  const compounds = new Map<string, number>();
+  for (const rec of kb.records) {
+    const t = recordText(rec, kb);
+    for (const v of [...t.names, ...t.keywords, t.summary]) for (const [term, r] of analyzer.readings(v)) if (!readings.has(term)) readings.set(term, r);
+    const own = new Set<string>();
+    for (const v of [...t.names, ...t.keywords, t.summary, ...t.body]) for (const c of analyzer.compounds(v)) own.add(c);
+    for (const c of own) compounds.set(c, (compounds.get(c) ?? 0) + 1);
+  }
+  return {
+    concepts: recordConcepts(kb, (text) => analyzer.groupsIn(text)),
+    readings: [...readings],
+    generic: genericAliases(kb).map((g) => ({ id: g.id, key: g.key })),
+    compounds: [...compounds],
+  };
+}
 
 /** Folder of saved indexes: $SEARCH_CACHE_DIR or `<project>/.cache` (shared with the knowledge snapshot). */
 export { cacheDir };
@@ -48,13 +91,16 @@ export function indexPath(kb: Pick<KnowledgeBase, 'hash'>): string {
 export function buildIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
   const docs = kb.records.map((rec) => {
     const t = recordText(rec, kb);
-    const names = analyzer.terms(t.names.join('\n'));
+    const names = analyzer.termsOfValues(t.names);
+    const kw = analyzer.termsOfValues(t.keywords);
     const summary = analyzer.terms(t.summary);
-    const body = analyzer.terms(t.body.join('\n'));
+    const body = analyzer.termsOfValues(t.body);
     return {
       id: rec.id,
       name: names.tokens,
       nameBi: names.bigrams,
+      kw: kw.tokens,
+      kwBi: kw.bigrams,
       summary: summary.tokens,
       summaryBi: summary.bigrams,
       body: body.tokens,
@@ -69,7 +115,9 @@ export function buildIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
     this.metadataWhitelist = [];
     for (const d of docs) this.add(d);
   });
-  return withExactTerms(idx);
+  const out = withExactTerms(idx);
+  EXTRAS.set(out, buildExtras(kb, analyzer));
+  return out;
 }
 
 /** A saved index file's content. */
@@ -79,6 +127,7 @@ interface SavedIndex {
   kbHash: string;
   builtAt: string;
   index: object;
+  extras?: IndexExtras;
 }
 
 /**
@@ -89,8 +138,10 @@ export function loadSavedIndex(kb: Pick<KnowledgeBase, 'hash'>): lunr.Index | nu
   registerPipeline();
   try {
     const saved = JSON.parse(readFileSync(indexPath(kb), 'utf8')) as SavedIndex;
-    if (saved.key !== indexKey(kb) || saved.version !== INDEX_VERSION) return null;
-    return loadIndex(saved.index);
+    if (saved.key !== indexKey(kb) || saved.version !== INDEX_VERSION || !saved.extras) return null;
+    const idx = loadIndex(saved.index);
+    EXTRAS.set(idx, saved.extras);
+    return idx;
   } catch {
     return null;
   }
@@ -104,7 +155,7 @@ export function loadSavedIndex(kb: Pick<KnowledgeBase, 'hash'>): lunr.Index | nu
  */
 export function saveIndex(kb: Pick<KnowledgeBase, 'hash'>, idx: lunr.Index): string {
   const path = indexPath(kb);
-  const body: SavedIndex = { key: indexKey(kb), version: INDEX_VERSION, kbHash: kb.hash, builtAt: new Date().toISOString(), index: idx.toJSON() };
+  const body: SavedIndex = { key: indexKey(kb), version: INDEX_VERSION, kbHash: kb.hash, builtAt: new Date().toISOString(), index: idx.toJSON(), extras: EXTRAS.get(idx) };
   writeCacheFile(path, body, 'index');
   return path;
 }

@@ -53,6 +53,7 @@ export function buildClauses(
   a: Analysis,
   keyRecords: { matched: string }[] = a.entities.records,
   keep: (term: string, fields: readonly string[]) => boolean = () => true,
+  weightOf: (term: string) => number = (t) => a.weights?.get(t) ?? 1,
 ): Clause[] {
   const out: Clause[] = [];
   const seen = new Set<string>();
@@ -67,7 +68,8 @@ export function buildClauses(
   const heads = new Set(keyRecords.map((r) => r.matched));
   const contextKeys = a.entities.records.map((r) => r.matched).filter((k) => !heads.has(k));
   const isContext = (t: string) => contextKeys.some((k) => k.includes(t)) && ![...heads].some((k) => k.includes(t));
-  for (const t of a.tokens) push(t, 'token', MORPH_FIELDS, isContext(t) ? CONTEXT_TERM_WEIGHT : 1);
+  // each question word weighs by its informativeness (part of speech, src/text/analyzer.ts posWeight)
+  for (const t of a.tokens) push(t, 'token', MORPH_FIELDS, (isContext(t) ? CONTEXT_TERM_WEIGHT : 1) * weightOf(t));
   for (const t of a.bigrams) push(t, 'bigram', BIGRAM_FIELDS);
   // a synonym group weighs about as much as one question term, however many members it has
   for (const group of a.synonyms.tokenGroups) {

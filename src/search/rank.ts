@@ -63,17 +63,40 @@ export class TermStats {
 const BIGRAM_MASS_FULL = 40;
 
 /**
+ * Weight of a question term in coverage and confidence: its informativeness (`weightOf`, part of
+ * speech: nouns 1, verbs/adjectives/one-character nouns ≈ 0.3) × its idf in the catalogue. A term
+ * the catalogue does not know gets the idf of the rarest known term (df = 1), not more: an everyday
+ * word the catalogue never uses (人, 店, 困る) must not be the question's most informative word.
+ */
+export function termWeight(term: string, stats: TermStats, weightOf: (term: string) => number = () => 1): number {
+  const df = stats.df(term, MORPH_FIELDS);
+  const idf = Math.log(1 + (stats.docCount - Math.max(1, df) + 0.5) / (Math.max(1, df) + 0.5));
+  return weightOf(term) * idf;
+}
+
+/**
  * Confidence in [0, 1] that `hit` (the best hit) answers the question the clauses came from.
- * 1 when the question names the record (whole-name key match). Otherwise the mean of three shares,
- * each weighting the question's terms by idf (a term unknown to the catalogue weighs most):
+ * 1 when the question names the record (whole-name key match). Otherwise the mean of four shares,
+ * each weighting the question's terms by {@link termWeight}:
  *  - known: share of the question's terms the catalogue knows at all (or that are part of a
  *    recognised name / synonym found in the question: `explained`) — low for 天気, 年金, パスポート;
  *  - covered: share of the question's terms the hit matches (explained terms count when the hit
  *    matched a synonym or name clause);
  *  - bigram evidence: idf mass of the hit's matched bigrams, relative to {@link BIGRAM_MASS_FULL};
  *  - concept: the hit's share of the question's synonym-group concepts ({@link ConceptIndex.score}).
+ * Terms in `ignore` (the words that only say a desk is wanted: 相談, 窓口) do not count; terms in
+ * `viaKeyword` (inside a keyword of the hit the question uses whole) count as covered.
  */
-export function confidence(hit: lunr.Index.Result, clauses: Clause[], stats: TermStats, explained: ReadonlySet<string> = new Set(), concept = 0): number {
+export function confidence(
+  hit: lunr.Index.Result,
+  clauses: Clause[],
+  stats: TermStats,
+  explained: ReadonlySet<string> = new Set(),
+  concept = 0,
+  weightOf: (term: string) => number = () => 1,
+  ignore: ReadonlySet<string> = new Set(),
+  viaKeyword: ReadonlySet<string> = new Set(),
+): number {
   const meta = hit.matchData.metadata as Record<string, Record<string, unknown>>;
   const inFields = (term: string, fields: readonly string[]) => {
     const m = meta[term];
@@ -90,11 +113,12 @@ export function confidence(hit: lunr.Index.Result, clauses: Clause[], stats: Ter
   let biMass = 0;
   for (const c of clauses) {
     if (c.source === 'token') {
-      const w = stats.idf(c.term, MORPH_FIELDS);
+      if (ignore.has(c.term)) continue;
+      const w = termWeight(c.term, stats, weightOf);
       const isExplained = explained.has(c.term);
       total += w;
       if (isExplained || stats.df(c.term, MORPH_FIELDS) > 0) known += w;
-      if (inFields(c.term, MORPH_FIELDS) || (isExplained && viaSynonymOrName)) covered += w;
+      if (inFields(c.term, MORPH_FIELDS) || (isExplained && viaSynonymOrName) || viaKeyword.has(c.term)) covered += w;
     } else if (c.source === 'bigram' && inFields(c.term, BIGRAM_FIELDS)) {
       biMass += stats.idf(c.term, BIGRAM_FIELDS);
     }
@@ -215,6 +239,8 @@ export interface RankedCandidate {
 export const PARENT_WINDOW = 5;
 /** A sibling counts as matching as well as the best when its score is at least this share of it. */
 export const SIBLING_RATIO = 0.6;
+/** A parent is lifted above its scheme only when its own score is at least this share of the scheme's. */
+export const OWN_EVIDENCE_RATIO = 0.3;
 
 function parentOf(rec: KnowledgeRecord): string | undefined {
   return 'parent' in rec ? rec.parent : undefined;
@@ -249,15 +275,13 @@ export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId
   ranked.sort((x, y) => y.score - x.score);
   const top = ranked.slice(0, PARENT_WINDOW);
   const words = new Map(top.map((c) => [c, matchedWords(c, clauses)]));
-  const lift = (parent: RankedCandidate | undefined, parentId: string, above: RankedCandidate, extra: RankedCandidate[]) => {
-    let p = parent ?? findCandidate(ranked, parentId, more);
-    if (!p) {
-      const rec = byId.get(parentId);
-      if (!rec) return;
-      p = { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
-      for (const e of extra) p.result.matchData.combine(e.result.matchData);
-      ranked.push(p);
-    }
+  // a parent is lifted only on evidence of its own: it is a candidate and matched a question word
+  // itself (a 事業 found only because its scheme matched is not put above that scheme)
+  const lift = (parent: RankedCandidate | undefined, parentId: string, above: RankedCandidate) => {
+    const p = parent ?? findCandidate(ranked, parentId, more);
+    if (!p || p.score <= 0) return;
+    if (!words.has(p)) words.set(p, matchedWords(p, clauses));
+    if (!words.get(p)!.size || p.score < OWN_EVIDENCE_RATIO * above.score) return;
     p.score = Math.max(p.score, above.score * 1.01);
   };
   for (let i = 0; i < top.length; i++) {
@@ -265,13 +289,13 @@ export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId
     const pid = parentOf(child.record);
     if (!pid) continue;
     const parent = top.slice(i + 1).find((c) => c.record.id === pid);
-    if (parent && child.score > parent.score && subset(words.get(child)!, words.get(parent)!)) lift(parent, pid, child, []);
+    if (parent && child.score > parent.score && subset(words.get(child)!, words.get(parent)!)) lift(parent, pid, child);
     for (let j = i + 1; j < top.length; j++) {
       const sib = top[j];
       if (parentOf(sib.record) !== pid || sib.score < SIBLING_RATIO * child.score) continue;
       const a = words.get(child)!;
       const b = words.get(sib)!;
-      if (!subset(a, b) && !subset(b, a)) lift(parent, pid, child, [child, sib]);
+      if (!subset(a, b) && !subset(b, a)) lift(parent, pid, child);
     }
   }
   return ranked.sort((x, y) => y.score - x.score);

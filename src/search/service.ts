@@ -11,11 +11,13 @@ import { findQuantities, matchKey, type Quantity } from '../text/normalize.ts';
 import type { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
-import { buildAndSaveIndex, buildIndex, loadSavedIndex } from './index-store.ts';
+import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, loadSavedIndex } from './index-store.ts';
 import { mapIndustry } from '../eligibility/classify.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
-import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
+import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
+import { emptyMatchData } from './fuse.ts';
+import { KeywordMatcher } from './keywords.ts';
 import { fuseScores } from './fuse.ts';
 import { PostingWeights } from './postings.ts';
 import { recordPrintedText } from './documents.ts';
@@ -35,8 +37,11 @@ export interface SearchOptions {
   kinds?: RecordKind[];
 }
 
-/** Why a question was not answered. */
-export type NotAnsweredReason = 'empty' | 'lowConfidence' | 'otherRegion' | 'outOfScope';
+/**
+ * Why a question was not answered: `unknownName` — it names a programme (〇〇補助金 …) no record
+ * has; `unknownTopic` — most of its topical words are unknown to the catalogue.
+ */
+export type NotAnsweredReason = 'empty' | 'lowConfidence' | 'otherRegion' | 'outOfScope' | 'unknownName' | 'unknownTopic';
 
 /**
  * The answer to one question. When `answered` is false, `hits` is empty, `reply` routes to the
@@ -54,6 +59,8 @@ export interface SearchResponse {
   /** confidence of the best hit, 0–1 */
   confidence: number;
   reason?: NotAnsweredReason;
+  /** true when nothing topical matched and the general desk comes first (a consultation question) */
+  generalDesk?: boolean;
 }
 
 /** The search service over one KnowledgeBase. `search` never throws. */
@@ -88,6 +95,23 @@ const MIN_COMMON_DF = 20;
  */
 const FREQUENT_TERM_SHARE = 0.01;
 const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
+/** Weight of a word that only says a desk is wanted (相談, 窓口, 電話番号: intents/answers.yaml kindHints.desk). */
+const CONSULT_WORD_WEIGHT = 0.15;
+/**
+ * Share of a record's score kept whatever its coverage: score × (COORD_FLOOR + (1 − COORD_FLOOR) ×
+ * coverage), coverage being the informativeness-weighted share of the question's words the record
+ * has ({@link termWeight}). One shared common word (支援, 事業) no longer decides the ranking.
+ */
+const COORD_FLOOR = 0.15;
+/** A named record goes first unless the best candidate's coverage exceeds its own by more than this. */
+const NAMED_COVER_MARGIN = 0.1;
+/** Score multiplier of a directory-only desk (no `purposes`, no `keywords`: a 名簿 row) not named by the question. */
+const DIRECTORY_ONLY = 0.5;
+/** Score added per whole keyword found in the question (× its specificity, at most {@link KEYWORD_MAX} in all). */
+const KEYWORD_PHRASE = 0.5;
+const KEYWORD_MAX = 1.5;
+/** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
+const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
 const QUOTE_MAX = 40;
 
@@ -105,7 +129,20 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));
   const stats = new TermStats(index);
-  const concepts = new ConceptIndex(kb, analyzer.synonyms);
+  const extras = indexExtras(index) ?? buildExtras(kb, analyzer);
+  const concepts = new ConceptIndex(stats.docCount, extras.concepts);
+  analyzer.gazetteer.setGenericAliases(extras.generic);
+  const known = (term: string) => stats.df(term, MORPH_FIELDS) > 0;
+  const byReading = new Map<string, string[]>();
+  for (const [term, reading] of extras.readings) {
+    const list = byReading.get(reading);
+    if (list) list.push(term);
+    else byReading.set(reading, [term]);
+  }
+  const compounds = new Map(extras.compounds);
+  analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
+  const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
+  const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
@@ -170,7 +207,42 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     } else if (reason === 'otherRegion') {
       reply = fill(wording.reply.otherRegion, { regions: regions.join('・'), deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
     } else reply = fill(wording.reply.notFound, { query: quoted, deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
+    // a programme name the catalogue does not have: say which
+    if (reason === 'unknownName' && regions.length) reply = fill(wording.reply.notFound, { query: regions.join('・'), deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: regions.join('・'), deskName })!;
     return { query, normalized, answered: false, hits: [], reply, cards: reason === 'empty' ? [] : generalDeskCard(), confidence: conf, reason };
+  };
+
+  /**
+   * Coverage of each record (by record number, 0–1): the {@link termWeight}-weighted share of the
+   * question's words (token clauses, consult signals excepted) it has in a morphological field; a word
+   * explained by a synonym group counts by the record's concept share. null when the question has no word.
+   */
+  const coverageOf = (a: Analysis, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, concept: Float64Array, kwTerms: ReadonlyMap<string, ReadonlySet<string>>): Float64Array | null => {
+    const kwDocs = [...kwTerms].map(([id, terms]) => [postings.numberOf(id), terms] as const).filter(([d]) => d >= 0);
+    const units = clauses.filter((c) => c.source === 'token');
+    let total = 0;
+    const cov = new Float64Array(postings.size);
+    const stamp = new Int32Array(postings.size).fill(-1);
+    units.forEach((c, i) => {
+      const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
+      if (!u) return;
+      total += u;
+      for (const f of MORPH_FIELDS) {
+        const { docs } = postings.list(c.term, f);
+        for (let j = 0; j < docs.length; j++) {
+          const d = docs[j];
+          if (stamp[d] === i) continue;
+          stamp[d] = i;
+          cov[d] += u;
+        }
+      }
+      for (const [d, terms] of kwDocs) if (stamp[d] !== i && terms.has(c.term)) ((stamp[d] = i), (cov[d] += u));
+      if (explained.has(c.term)) for (let d = 0; d < cov.length; d++) if (stamp[d] !== i && concept[d] > 0) cov[d] += u * Math.min(1, concept[d]);
+    });
+    void a;
+    if (!total) return null;
+    for (let d = 0; d < cov.length; d++) cov[d] = Math.min(1, cov[d] / total);
+    return cov;
   };
 
   const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
@@ -178,14 +250,52 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
     const kinds = new Set(opts.kinds?.length ? opts.kinds : DEFAULT_KINDS);
     const a = analyzer.analyze(query);
-    const clauses = buildClauses(a, analyzer.gazetteer.heads(a.entities.records, a.folded), informative);
+    const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
+    // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
+    const consultPhrases = consultWords.filter((k) => a.folded.includes(k));
+    const signal = new Set(a.words.filter((w) => consultPhrases.some((k) => k.includes(w.surface))).map((w) => w.term));
+    const weightOf = (t: string) => (signal.has(t) ? CONSULT_WORD_WEIGHT : (a.weights.get(t) ?? 1));
+    const clauses = buildClauses(a, heads, informative, weightOf);
     if (clauses.length === 0) return notAnswered(query, a.normalized, 'empty', 0);
     if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
     if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
+    const explained = new Set(a.explained);
+    // whole keywords of records found in the question: evidence for their records, and their words are catalogue vocabulary
+    const kwHits = keywordMatcher.hits(a.normalized, a.segments);
+    const kwTerms = new Map<string, Set<string>>();
+    const kwScore = new Map<string, number>();
+    for (const h of kwHits) {
+      const terms = a.words.filter((w) => w.start < h.end && w.end > h.start).map((w) => w.term);
+      for (const t of terms) explained.add(t);
+      for (const id of h.ids) {
+        kwScore.set(id, (kwScore.get(id) ?? 0) + h.weight);
+        let set = kwTerms.get(id);
+        if (!set) kwTerms.set(id, (set = new Set()));
+        for (const t of terms) set.add(t);
+      }
+    }
+    const recordKeys = a.entities.records.map((r) => r.matched);
+    // a programme named (〇〇補助金) that no record has, its modifier unknown to the catalogue
+    for (const np of a.namedPrograms) {
+      const key = matchKey(np.text);
+      if (recordKeys.some((k) => k.includes(key) || key.includes(k))) continue;
+      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) return notAnswered(query, a.normalized, 'unknownName', 0, [np.text]);
+    }
+    // most topical words unknown to the catalogue
+    const topical = [...new Set(a.words.filter((w) => w.weight >= 1 && !signal.has(w.term)).map((w) => w.term))];
+    const unknownTopical = topical.filter((t) => !known(t) && !explained.has(t));
+    if (!heads.length && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return notAnswered(query, a.normalized, 'unknownTopic', 0);
     const ctx = rankContext(a);
     const conceptOf = concepts.scorer(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)
     const fused = fuseScores(index, clauses, conceptOf, postings, frequent);
+    const coverage = coverageOf(a, clauses, weightOf, explained, fused.concept, kwTerms);
+    // a record whose keyword the question uses whole is a candidate even when lunr did not find it
+    for (const id of kwScore.keys()) {
+      const d = postings.numberOf(id);
+      if (d >= 0 && !fused.fused[d] && !fused.docs.includes(d)) fused.docs.push(d);
+    }
+    const named = new Set(heads.map((h) => h.id));
     const adjusted = new Float64Array(postings.size);
     const records: (KnowledgeRecord | undefined)[] = new Array(postings.size);
     const pool: number[] = [];
@@ -193,7 +303,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const record = kb.byId.get(postings.refs[d]);
       if (!record || !kinds.has(record.kind)) continue;
       records[d] = record;
-      adjusted[d] = adjustedScore(fused.fused[d], record, ctx);
+      let sc = adjustedScore(fused.fused[d] + KEYWORD_PHRASE * Math.min(KEYWORD_MAX, kwScore.get(record.id) ?? 0), record, ctx);
+      if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
+      const prior = wording.sourcePrior[record.source.file];
+      if (prior !== undefined && Object.prototype.hasOwnProperty.call(wording.sourcePrior, record.source.file)) sc *= prior;
+      if (record.kind === 'desk' && !record.purposes?.length && !record.keywords?.length && !named.has(record.id)) sc *= DIRECTORY_ONLY;
+      adjusted[d] = sc;
       pool.push(d);
     }
     const candidate = (d: number): RankedCandidate => ({ record: records[d]!, score: adjusted[d], result: fused.result(d) });
@@ -207,18 +322,51 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const best = bestCandidates(pool, adjusted, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1);
     for (const d of best) made.add(d);
     let ranked = preferParents(best.map(candidate), clauses, kb.byId, more).filter((c) => kinds.has(c.record.kind));
-    if (ctx.kinds.has('desk') && kinds.has('desk')) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
-    const conf = ranked.length ? confidence(ranked[0].result, clauses, stats, new Set(a.explained), conceptOf(ranked[0].record.id)) : 0;
+    // a record the question names comes first (heads: the most specific of the names used), unless
+    // the best candidate covers clearly more of the question (the name is only its context:
+    // 「女性向けの創業セミナー」 names 創業セミナー but asks for the women's one)
+    if (named.size && ranked.length) {
+      const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
+      const lead = ranked[0];
+      const first: RankedCandidate[] = [];
+      for (const id of named) {
+        const rec = kb.byId.get(id);
+        if (!rec || !kinds.has(rec.kind)) continue;
+        const c = ranked.find((x) => x.record.id === id) ?? more(id) ?? { record: rec, score: 0, result: { ref: id, score: 0, matchData: emptyMatchData() } };
+        if (c !== lead && covOf(c) + NAMED_COVER_MARGIN < covOf(lead)) continue;
+        first.push(c);
+      }
+      first.sort((x, y) => y.score - x.score);
+      const top0 = lead.score || 1;
+      first.forEach((c, i) => (c.score = Math.max(c.score, top0 * (1.02 + 0.01 * (first.length - i)))));
+      ranked = [...first, ...ranked.filter((x) => !first.includes(x))];
+    }
+    const consult = ctx.kinds.has('desk') && kinds.has('desk');
+    if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
+    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptOf(ranked[0].record.id), weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
+    // a consultation question nothing topical matched: the general desk first, with a one-line reason
+    let general = false;
+    const topicalKnown = topical.filter((t) => known(t) || explained.has(t));
+    if (consult && !named.size && (topicalKnown.length === 0 || conf < wording.threshold) && !a.entities.municipalities.length) {
+      const desk = kb.byId.get(wording.generalDesk);
+      if (desk) {
+        const c = ranked.find((x) => x.record.id === desk.id) ?? { record: desk, score: ranked[0]?.score ?? 1, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } };
+        ranked = [c, ...ranked.filter((x) => x !== c)];
+        general = true;
+        conf = Math.max(conf, wording.threshold);
+      }
+    }
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
     const cards = hits.map((h) => recordCard(h.record, kb, wording));
     const shown = cards.slice(0, wording.replyCards);
-    const parts = [fill(wording.reply.found, { query: quote(a.normalized) }) ?? '', ...shown.map((c) => cardText(c, wording))];
+    const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(a.normalized), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(a.normalized) });
+    const parts = [head ?? '', ...shown.map((c) => cardText(c, wording))];
     if (ranked.length > shown.length) {
       const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });
       if (more && Math.min(ranked.length, top) > shown.length) parts.push(more);
     }
-    return { query, normalized: a.normalized, answered: true, hits, reply: parts.filter(Boolean).join('\n\n'), cards, confidence: conf };
+    return { query, normalized: a.normalized, answered: true, hits, reply: parts.filter(Boolean).join('\n\n'), cards, confidence: conf, ...(general ? { generalDesk: true } : {}) };
   };
 
   const safeSearch = (text: string, opts?: SearchOptions): SearchResponse => {

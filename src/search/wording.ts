@@ -29,6 +29,8 @@ export const AnswersWording = z.strictObject({
     .strictObject({ program: z.number().positive(), desk: z.number().positive(), definition: z.number().positive(), measure: z.number().positive() })
     .default({ program: 1, desk: 1, definition: 1, measure: 1 }),
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
+  /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
+  sourcePrior: z.record(z.string(), z.number().positive()).default({}),
   localBoost: z.number().positive().default(1),
   reply: z.strictObject({
     found: z.string().min(1),
@@ -38,6 +40,8 @@ export const AnswersWording = z.strictObject({
     otherRegion: z.string().min(1),
     empty: z.string().min(1),
     more: z.string().min(1),
+    /** first line when nothing topical matched a consultation question and the general desk comes first */
+    generalDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。経営のご相談は幅広く {deskName} が受け付けています。'),
   }),
   card: z.strictObject({
     desk: z.string().min(1),

@@ -5,14 +5,19 @@
  *    adjacent ASCII pieces joined (「3」「d」 → 「3d」), all folded with {@link matchKey};
  *  - a character-bigram field for compounds IPADIC splits (補助金 → 補助/金, 周南市 → 周/南市);
  *  - known names recognised first (gazetteer built from the knowledge);
- *  - synonym expansion (knowledge/synonyms.yaml);
+ *  - synonym expansion (knowledge/synonyms.yaml), members matched as whole tokens (src/text/synonyms.ts);
+ *  - word informativeness: each term's weight by part of speech ({@link posWeight});
+ *  - a reading index: hiragana-only words the catalogue does not know are looked up by their
+ *    kuromoji reading (「きぎょうしたい」 → 起業・企業, 「じぎょうしょうけい」 → 事業 承継), and a two-kanji
+ *    word the catalogue does not know whose reverse it knows is read as that (事業継承 → 承継);
+ *  - places of other prefectures (kuromoji's 名詞,固有名詞,地域 and the 47 prefecture names);
  *  - quantities with units (「５千万円」「２０人」).
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { Gazetteer, type Entities } from './gazetteer.ts';
 import { findQuantities, fold, matchKey, normalize, type Quantity } from './normalize.ts';
 import { STOP_WORDS } from './stopwords.ts';
-import { SynonymExpander, type Expansion } from './synonyms.ts';
+import { SynonymExpander, type Expansion, type Segment } from './synonyms.ts';
 import { getTokenizer, type Token, type Tokenizer } from './tokenizer.ts';
 
 /** Longest text analysed (characters after normalising); the rest is ignored. */
@@ -22,6 +27,29 @@ export const MAX_ANALYSED_CHARS = 2000;
 export interface TermSet {
   tokens: string[];
   bigrams: string[];
+}
+
+/** A content word of a question: folded term, folded surface, informativeness weight, span. */
+export interface Word {
+  term: string;
+  surface: string;
+  /** {@link posWeight}: 1 for nouns and compounds of two or more characters, less for the rest */
+  weight: number;
+  /** offsets [start, end) in the normalised text */
+  start: number;
+  end: number;
+  /** found through the reading index or a reversed compound, not written as such */
+  derived?: boolean;
+}
+
+/** The catalogue's vocabulary for the reading index: every indexed term and its reading (hiragana). */
+export interface Vocabulary {
+  /** whether the catalogue has the (folded) term in a morphological field */
+  known(term: string): boolean;
+  /** reading (hiragana) → indexed terms read so, most frequent first */
+  readings: ReadonlyMap<string, readonly string[]>;
+  /** how many records write the noun `a` directly followed by the noun `b` (「事業」「承継」) */
+  compound?(a: string, b: string): number;
 }
 
 /** Everything the analyser finds in a question. */
@@ -43,6 +71,17 @@ export interface Analysis extends TermSet {
   otherRegions: string[];
   /** tokens that are part of a recognised name or a synonym-group member found in the question */
   explained: string[];
+  /** the content words with their weight and span ({@link Word}) */
+  words: Word[];
+  /** term → informativeness weight (the highest of its occurrences), 0–1 */
+  weights: Map<string, number>;
+  /**
+   * programme names the question uses: a compound ending in a programme word (〇〇補助金, 〇〇助成金,
+   * 〇〇融資, 〇〇共済 …) with its modifier's content terms (「さくら補助金」 → modifiers [さくら])
+   */
+  namedPrograms: { text: string; start: number; end: number; modifiers: string[] }[];
+  /** kuromoji's tokens of `normalized` as matching segments (for phrase matchers over the same text) */
+  segments: Segment[];
 }
 
 /** Options of {@link Analyzer}. */
@@ -55,6 +94,46 @@ const WORD_RUN = /[\p{L}\p{N}ー]+/gu;
 const ASCII_WORD = /^[a-z0-9]+$/;
 const HAS_LETTER = /[\p{L}]/u;
 const PREFECTURE_SUFFIX = new Set(['県', '府', '都', '道']);
+const MUNICIPALITY_SUFFIX = new Set(['市', '町', '村', '区', '郡']);
+/** A place named before these is only where someone comes from or sells to (「東京都から移住」「大阪へ出荷」). */
+const ORIGIN_PARTICLES = new Set(['から', 'より', 'へ']);
+/**
+ * The 47 prefectures (without 都/道/府/県): a closed set, as in the 全国地方公共団体コード. A bare
+ * prefecture name (「大阪で創業」) is another prefecture; other places need a 市町村 suffix.
+ */
+export const PREFECTURES: ReadonlySet<string> = new Set(
+  ('北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知 三重 ' +
+    '滋賀 京都 大阪 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島 沖縄').split(' '),
+);
+/**
+ * Words that end the name of a programme (kuromoji's tokens): 補助金, 助成金, 奨励金, 給付金, 交付金,
+ * 融資, 共済. Kinds of programme as printed in the sources (補助金・助成金・制度融資・共済), not topics.
+ */
+const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['融資'], ['共済']];
+const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
+const TWO_KANJI = /^[\u4e00-\u9fff]{2}$/;
+/** A swapped compound is read instead when at least this many records write it, and this many times more than the form asked. */
+const SWAP_MIN_RECORDS = 3;
+const SWAP_RATIO = 5;
+/** Shortest reading (hiragana characters) looked up in the reading index. */
+const MIN_READING = 3;
+/** Most homophones a reading adds (most frequent first). */
+const MAX_HOMOPHONES = 3;
+
+/**
+ * Informativeness of a content word by part of speech (0–1): nouns and compounds carry the topic;
+ * verbs, adjectives and one-character nouns weigh little; an unknown (katakana/ASCII) word is
+ * treated as a noun. Rule from the issue #11 brief: 「名詞・複合語が話題を担い、動詞・形容詞・一文字名詞は軽い」.
+ */
+export function posWeight(t: Pick<Token, 'pos' | 'pos_detail_1'>, term: string): number {
+  const len = [...term].length;
+  if (t.pos === '名詞') {
+    if (t.pos_detail_1 === '接尾') return len >= 2 ? 0.5 : 0.2;
+    return len >= 2 ? 1 : 0.3;
+  }
+  if (t.pos === '動詞' || t.pos === '形容詞') return 0.35;
+  return 0.3;
+}
 
 /**
  * Analyser over one KnowledgeBase (its gazetteer and synonyms). Methods never throw for any string.
@@ -64,6 +143,8 @@ export class Analyzer {
   readonly synonyms: SynonymExpander;
   /** terms of each synonym-group member, analysed on first use (members are a fixed list) */
   private readonly memberTerms = new Map<string, TermSet>();
+  /** the catalogue's vocabulary for the reading index (set by the search service once its index is loaded) */
+  private vocabulary: Vocabulary | null = null;
 
   constructor(
     private readonly tokenizer: Tokenizer,
@@ -71,7 +152,58 @@ export class Analyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.gazetteer = new Gazetteer(kb);
-    this.synonyms = new SynonymExpander(kb.synonyms);
+    this.synonyms = new SynonymExpander(kb.synonyms, (n) => this.segments(this.tokenize(n)));
+  }
+
+  /** Sets the catalogue vocabulary the reading index and the reversed-compound rule look words up in. */
+  setVocabulary(v: Vocabulary): void {
+    this.vocabulary = v;
+  }
+
+  /** The analyser's tokenizer as a {@link Segmenter} over normalised text (for phrase matchers). */
+  segmenter(): (normalized: string) => Segment[] {
+    return (n) => this.segments(this.tokenize(n));
+  }
+
+  /** kuromoji tokens of a normalised text as synonym-matching segments (surface, base form, offset). */
+  segments(toks: Token[]): Segment[] {
+    return toks.map((t) => ({ surface: t.surface_form, base: t.basic_form, start: t.word_position - 1 }));
+  }
+
+  /** Adjacent noun pairs of `text` (folded terms joined by NUL), for the compound check of the reading index. */
+  compounds(text: string): string[] {
+    const out: string[] = [];
+    const toks = this.tokenize(normalize(text).slice(0, MAX_ANALYSED_CHARS));
+    for (let i = 0; i + 1 < toks.length; i++) {
+      const a = toks[i];
+      const b = toks[i + 1];
+      if (a.pos !== '名詞' || b.pos !== '名詞' || !TWO_KANJI.test(b.surface_form)) continue;
+      out.push(`${fold(a.basic_form && a.basic_form !== '*' ? a.basic_form : a.surface_form)}\0${fold(b.surface_form)}`);
+    }
+    return out;
+  }
+
+  /** The synonym groups whose members occur in `text` (token-wise, as in a question). */
+  groupsIn(text: string): Set<number> {
+    const n = normalize(text).slice(0, MAX_ANALYSED_CHARS);
+    return this.synonyms.groupsIn(n, this.segments(this.tokenize(n)));
+  }
+
+  /**
+   * Folded term → reading (hiragana) of the content words of `text`, for the reading index. Words
+   * without a reading (unknown to IPADIC) are left out.
+   */
+  readings(text: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const t of this.tokenize(normalize(text).slice(0, MAX_ANALYSED_CHARS))) {
+      if (!isContent(t) || !t.reading || t.reading === '*') continue;
+      const term = fold(t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form);
+      if (!HAS_LETTER.test(term) || STOP_WORDS.has(term)) continue;
+      // the reading of the surface: a conjugated verb's reading is not its base form's
+      if (t.basic_form !== t.surface_form && t.pos !== '名詞') continue;
+      out.set(term, fold(t.reading));
+    }
+    return out;
   }
 
   /** Folded content-word terms of `text` (normalised first). For indexing and queries alike. */
@@ -85,16 +217,41 @@ export class Analyzer {
     return { tokens: this.contentTerms(this.tokenize(normalized)), bigrams: bigrams(fold(normalized)) };
   }
 
+  /**
+   * {@link terms} of each value analysed on its own, concatenated: no token or bigram is made across
+   * the join of two values (「…労務士会」+「社労士会」 must not give 「会社」).
+   */
+  termsOfValues(values: readonly string[]): TermSet {
+    const out: TermSet = { tokens: [], bigrams: [] };
+    for (const v of values) {
+      const t = this.terms(v);
+      out.tokens.push(...t.tokens);
+      out.bigrams.push(...t.bigrams);
+    }
+    return out;
+  }
+
   /** Full analysis of a question: terms, recognised names, synonyms, quantities, other regions. */
   analyze(text: string): Analysis {
     const src = typeof text === 'string' ? text : '';
     const normalized = normalize(src).slice(0, MAX_ANALYSED_CHARS);
     const folded = fold(normalized);
     const toks = this.tokenize(normalized);
-    const words = this.contentWords(toks);
+    const words = this.readWords(normalized, toks, this.contentWords(toks));
     const tokens = words.map((w) => w.term);
     const bi = bigrams(folded);
-    const expansion = this.synonyms.expand(folded);
+    const expansion = this.synonyms.expand(normalized, this.segments(toks));
+    // words found by reading meet the synonym groups too (起業 → 創業)
+    for (const w of words) {
+      if (!w.derived) continue;
+      const more = this.synonyms.expand(w.term);
+      for (const g of more.groupIds) if (!expansion.groupIds.includes(g)) expansion.groupIds.push(g);
+      for (const m of more.matched) if (!expansion.matched.includes(m)) expansion.matched.push(m);
+      expansion.spans.push([w.start, w.end]);
+    }
+    const memberKeys = new Set(expansion.matched.map((m) => fold(this.synonyms.keyOf(m))));
+    expansion.groups = expansion.groupIds.map((g) => this.synonyms.members(g).filter((m) => !memberKeys.has(fold(this.synonyms.keyOf(m)))));
+    expansion.added = expansion.groups.flat();
     const have = new Set([...tokens, ...bi]);
     const tokenGroups: string[][] = [];
     const synBigrams: string[] = [];
@@ -102,15 +259,18 @@ export class Analyzer {
       const list: string[] = [];
       for (const phrase of group) {
         let t = this.memberTerms.get(phrase);
-        if (!t) this.memberTerms.set(phrase, (t = this.terms(phrase)));
+        if (!t) this.memberTerms.set(phrase, (t = this.memberExpansionTerms(phrase)));
         for (const x of t.tokens) if (!have.has(x)) (have.add(x), list.push(x));
         for (const x of t.bigrams) if (!have.has(x)) (have.add(x), synBigrams.push(x));
       }
       if (list.length) tokenGroups.push(list);
     }
     const entities = this.gazetteer.recognise(folded);
-    const spans = [...expansion.matched.map((w) => this.synonyms.keyOf(w)), ...entities.records.map((r) => r.matched), ...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
-    const explained = words.filter((w) => spans.some((k) => k.includes(w.surface) || w.surface.includes(k))).map((w) => w.term);
+    const nameKeys = [...entities.records.map((r) => r.matched), ...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
+    const inSynonym = (w: Word) => expansion.spans.some(([s, e]) => w.start < e && w.end > s);
+    const explained = words.filter((w) => inSynonym(w) || nameKeys.some((k) => k.includes(w.surface) || w.surface.includes(k))).map((w) => w.term);
+    const weights = new Map<string, number>();
+    for (const w of words) weights.set(w.term, Math.max(weights.get(w.term) ?? 0, w.weight));
     return {
       text: src,
       normalized,
@@ -121,8 +281,111 @@ export class Analyzer {
       entities,
       quantities: findQuantities(normalized),
       synonyms: { ...expansion, tokens: tokenGroups.flat(), bigrams: synBigrams, tokenGroups },
-      otherRegions: this.otherRegions(toks),
+      otherRegions: this.otherRegions(toks, entities),
+      words,
+      weights,
+      namedPrograms: this.namedPrograms(toks),
+      segments: this.segments(toks),
     };
+  }
+
+  /** Compounds ending in a {@link PROGRAM_HEADS} word, with the content terms of their modifier. */
+  private namedPrograms(toks: Token[]): Analysis['namedPrograms'] {
+    const out: Analysis['namedPrograms'] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const head = PROGRAM_HEADS.find((h) => h.every((w, k) => toks[i + k]?.surface_form === w));
+      if (!head) continue;
+      let j = i;
+      while (j > 0) {
+        const t = toks[j - 1];
+        const noun = t.pos === '名詞' && !['非自立', '代名詞', '数'].includes(t.pos_detail_1);
+        if (!noun && t.pos !== '接頭詞' && !/^[a-z0-9・]+$/.test(t.surface_form)) break;
+        j--;
+      }
+      const end = i + head.length;
+      if (j < i) {
+        const mod = toks.slice(j, i);
+        const start = toks[j].word_position - 1;
+        const last = toks[end - 1];
+        out.push({
+          text: toks.slice(j, end).map((t) => t.surface_form).join(''),
+          start,
+          end: last.word_position - 1 + last.surface_form.length,
+          modifiers: this.contentTerms(mod),
+        });
+      }
+      i = end - 1;
+    }
+    return out;
+  }
+
+  /**
+   * The terms a synonym member adds to a query. A kana-only member that kuromoji splits into several
+   * pieces (まどぐち → ま/ど/ぐち, かいがい → かい/がい) adds nothing: its pieces are not its meaning,
+   * and its kanji siblings carry the same terms. One-character terms are left out.
+   */
+  private memberExpansionTerms(member: string): TermSet {
+    const n = normalize(member.replace(/…+|\.\.\.+/g, ' '));
+    const toks = this.tokenize(n);
+    if (/^[\u3041-\u309f\u30a1-\u30fa\u30fc]+$/.test(n) && toks.length > 1) return { tokens: [], bigrams: [] };
+    return { tokens: this.contentTerms(toks).filter((t) => [...t].length >= 2), bigrams: [] };
+  }
+
+  /**
+   * Words of the question after the reading index: a run of three or more hiragana holding a word
+   * the catalogue does not know is segmented by the readings of catalogue terms (longest first) and
+   * those terms replace kuromoji's pieces; a two-kanji word the catalogue does not know whose reverse
+   * it knows becomes that (継承 → 承継). Without a vocabulary the words are returned as they are.
+   */
+  private readWords(normalized: string, toks: Token[], words: Word[]): Word[] {
+    const v = this.vocabulary;
+    if (!v) return words;
+    const known = (t: string) => v.known(t);
+    let out = words.map((w, i) => {
+      if (!TWO_KANJI.test(w.term)) return w;
+      const rev = [...w.term].reverse().join('');
+      if (!known(rev)) return w;
+      if (!known(w.term)) return { ...w, term: rev, derived: true };
+      // a compound the catalogue (almost) never writes whose swapped form it writes often (事業継承 → 事業承継)
+      const prev = words[i - 1];
+      if (prev && prev.end === w.start && v.compound) {
+        const asWritten = v.compound(prev.term, w.term);
+        const swapped = v.compound(prev.term, rev);
+        if (swapped >= SWAP_MIN_RECORDS && swapped > SWAP_RATIO * asWritten) return { ...w, term: rev, derived: true };
+      }
+      return w;
+    });
+    for (const m of normalized.matchAll(HIRAGANA_RUN)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const inside = toks.filter((t) => t.word_position - 1 >= start && t.word_position - 1 + t.surface_form.length <= end);
+      const needs = inside.some((t) => t.word_type !== 'KNOWN' || (isContent(t) && !known(fold(t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form))));
+      if (!needs) continue;
+      const run = m[0];
+      const found: Word[] = [];
+      for (let i = 0; i < run.length; ) {
+        let len = 0;
+        let terms: readonly string[] = [];
+        for (let l = Math.min(run.length - i, 12); l >= MIN_READING; l--) {
+          const t = v.readings.get(run.slice(i, i + l));
+          if (t?.length) {
+            len = l;
+            terms = t;
+            break;
+          }
+        }
+        if (!len) {
+          i++;
+          continue;
+        }
+        for (const term of terms.slice(0, MAX_HOMOPHONES)) found.push({ term, surface: run.slice(i, i + len), weight: 1, start: start + i, end: start + i + len, derived: true });
+        i += len;
+      }
+      if (!found.length) continue;
+      const covered = (w: Word) => found.some((f) => w.start < f.end && w.end > f.start);
+      out = [...out.filter((w) => !covered(w)), ...found].sort((a, b) => a.start - b.start);
+    }
+    return out;
   }
 
   private tokenize(normalized: string): Token[] {
@@ -138,17 +401,20 @@ export class Analyzer {
     return this.contentWords(toks).map((w) => w.term);
   }
 
-  /** Content words: folded term (base form) and folded surface. */
-  private contentWords(toks: Token[]): { term: string; surface: string }[] {
-    const out: { term: string; surface: string }[] = [];
+  /** Content words: folded term (base form), folded surface, weight and span. */
+  private contentWords(toks: Token[]): Word[] {
+    const out: Word[] = [];
     let ascii = '';
+    let asciiStart = 0;
     const flush = () => {
-      if (/[a-z]/.test(ascii)) out.push({ term: ascii, surface: ascii });
+      if (/[a-z]/.test(ascii)) out.push({ term: ascii, surface: ascii, weight: 1, start: asciiStart, end: asciiStart + ascii.length });
       ascii = '';
     };
     for (const t of toks) {
       const surface = t.surface_form;
+      const start = t.word_position - 1;
       if (/^[a-z0-9]+$/.test(surface)) {
+        if (!ascii) asciiStart = start;
         ascii += surface;
         continue;
       }
@@ -157,22 +423,41 @@ export class Analyzer {
       const term = fold(t.basic_form && t.basic_form !== '*' ? t.basic_form : surface);
       if (!HAS_LETTER.test(term) || STOP_WORDS.has(term)) continue;
       if (t.pos_detail_1 === '接尾' && [...term].length < 2) continue;
-      out.push({ term, surface: fold(surface) });
+      const unknownWord = t.word_type !== 'KNOWN' && /[\u30a1-\u30fa]/.test(surface);
+      out.push({ term, surface: fold(surface), weight: unknownWord ? 1 : posWeight(t, term), start, end: start + surface.length });
     }
     flush();
     return out;
   }
 
-  private otherRegions(toks: Token[]): string[] {
+  /**
+   * Places of other prefectures the question is about: a prefecture (〇〇県/府/都/道, or one of the
+   * 47 names alone) or a 市町村 (kuromoji 名詞,固有名詞,地域 followed by 市/町/村/区/郡) that is not a
+   * 市町 or locality of the catalogue and not part of a recognised record name. A place followed by
+   * から/より/へ is only mentioned (where one comes from or sells to) and does not count.
+   */
+  private otherRegions(toks: Token[], entities: Entities): string[] {
     const home = this.options.homeRegion;
     if (!home) return [];
+    const ours = [...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
+    const names = entities.records.map((r) => r.matched);
     const out: string[] = [];
-    for (let i = 0; i + 1 < toks.length; i++) {
+    for (let i = 0; i < toks.length; i++) {
       const a = toks[i];
+      if (a.pos !== '名詞' || a.pos_detail_1 !== '固有名詞' || a.pos_detail_2 !== '地域' || a.pos_detail_3 === '国') continue;
       const b = toks[i + 1];
-      if (a.pos_detail_1 === '固有名詞' && a.pos_detail_2 === '地域' && PREFECTURE_SUFFIX.has(b.surface_form) && b.pos_detail_1 === '接尾') {
-        if (a.surface_form !== home) out.push(a.surface_form + b.surface_form);
-      }
+      const suffix = b && b.pos_detail_1 === '接尾' ? b.surface_form : '';
+      const place = a.surface_form + suffix;
+      const next = toks[i + (suffix ? 2 : 1)];
+      if (a.surface_form === home) continue;
+      const key = fold(place);
+      if (ours.some((k) => k === key || k.includes(fold(a.surface_form)) || key.includes(k))) continue;
+      if (names.some((k) => k.includes(fold(a.surface_form)))) continue;
+      const prefecture = PREFECTURE_SUFFIX.has(suffix) || (PREFECTURES.has(a.surface_form) && !MUNICIPALITY_SUFFIX.has(suffix));
+      const municipality = MUNICIPALITY_SUFFIX.has(suffix);
+      if (!prefecture && !municipality) continue;
+      if (next && ORIGIN_PARTICLES.has(next.surface_form) && next.pos === '助詞') continue;
+      if (!out.includes(place)) out.push(place);
     }
     return out;
   }

@@ -7,7 +7,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
-import { matchKey } from './normalize.ts';
+import { fold, matchKey, normalize } from './normalize.ts';
 
 /** A recognised 市町. */
 export interface MunicipalityEntity {
@@ -66,6 +66,8 @@ export class Gazetteer {
   readonly recordKeys = new Map<string, Set<string>>();
   /** record id → parent id (programmes, desks, measures) */
   private readonly parents = new Map<string, string>();
+  /** `key\0id` of aliases that do not name their record (generic words, {@link genericAliases}) */
+  private readonly generic = new Set<string>();
 
   constructor(kb: Pick<KnowledgeBase, 'records' | 'areas'>) {
     for (const area of kb.areas) {
@@ -101,6 +103,15 @@ export class Gazetteer {
     return true;
   }
 
+  /**
+   * Aliases that are generic words (see {@link genericAliases}) stop naming their record: the
+   * question 「展示会に出たい」 is not a question about the one fair whose alias is 展示会.
+   */
+  setGenericAliases(list: readonly { id: string; key: string }[]): void {
+    this.generic.clear();
+    for (const g of list) this.generic.add(`${g.key}\0${g.id}`);
+  }
+
   /** The record-name keys of one record (folded name and aliases), for the index's name-key field. */
   static keysOf(rec: KnowledgeRecord): string[] {
     return [...new Set([rec.name, ...rec.aliases].map(matchKey).filter((k) => [...k].length >= MIN_KEY))];
@@ -123,6 +134,7 @@ export class Gazetteer {
           if (len && e.key.length < len) break;
           if (!folded.startsWith(e.key, i)) continue;
           if (e.type === 'municipality' && folded[i + e.key.length] === '県') continue;
+          if (e.type === 'record' && this.generic.has(`${e.key}\0${e.rec.id}`)) continue;
           len = e.key.length;
           this.emit(e, out, seen, i + len);
         }
@@ -173,4 +185,83 @@ export class Gazetteer {
       }
     } else out.records.push({ id: e.rec.id, kind: e.rec.kind, name: e.rec.name, matched: e.key, end });
   }
+}
+
+/** An alias ending in a kind of programme (〇〇補助金, 〇〇助成金, 〇〇融資, 〇〇共済 …) is a programme's name, never a generic word. */
+const PROGRAMME_NAME = /.(?:補助金|助成金|奨励金|給付金|交付金|融資|共済)$/;
+
+/** An alias that occurs in the text of this many other records (or more) is a generic word. */
+export const GENERIC_ALIAS_RECORDS = 3;
+
+/** An alias that is a generic word: it occurs in the text of many other records. */
+export interface GenericAlias {
+  id: string;
+  /** index in the record's `aliases` */
+  index: number;
+  alias: string;
+  /** its {@link matchKey} */
+  key: string;
+  /** other records whose text holds the folded alias */
+  records: number;
+  /** true when only the folded form is common (the alias as written is not): 山口デー → 「山口で」 */
+  folds: boolean;
+}
+
+/** The text of a record a generic alias is looked for in: names, keywords, summary, target, conditions, terms. */
+function recordWords(rec: KnowledgeRecord): string {
+  const parts: (string | undefined)[] = [rec.name, ...rec.aliases, ...(rec.keywords ?? []), rec.summary];
+  if (rec.kind === 'program') parts.push(rec.target, ...(rec.conditions ?? []), ...(rec.terms?.other ?? []).map((o) => o.text));
+  if (rec.kind === 'definition') parts.push(rec.body);
+  return parts.filter(Boolean).join('\n');
+}
+
+/**
+ * Aliases that are generic words: the alias (after {@link matchKey}) occurs in the text of at least
+ * {@link GENERIC_ALIAS_RECORDS} other records, not counting where those records mention the record
+ * by a longer name of its own (「よろず支援拠点」 in another record does not make 「よろず」 generic).
+ * Records that mention each other as a matter of course (parent/child, siblings, a programme
+ * and its desk) do not count; a desk's aliases (names of an organisation) and aliases that end in a
+ * kind of programme (ものづくり補助金) are names, never generic.
+ * An alias whose short katakana ending folds into okurigana or a particle after kanji (山口デー →
+ * 「山口で」) is a common phrase once folded and is flagged `folds`. Cost: O(aliases × catalogue text); run when the index is built and by `knowledge check`.
+ */
+export function genericAliases(kb: Pick<KnowledgeBase, 'records'>): GenericAlias[] {
+  const recs = kb.records.filter((r) => r.kind !== 'area');
+  const folded = recs.map((r) => matchKey(recordWords(r)));
+  const out: GenericAlias[] = [];
+  recs.forEach((rec, ri) => {
+    // a desk's aliases are names of an organisation that other records refer to, not topic words
+    const orgName = rec.kind === 'desk';
+    const own = [rec.name, ...rec.aliases].map(matchKey);
+    rec.aliases.forEach((alias, index) => {
+      const key = matchKey(alias);
+      if ([...key].length < 2) return;
+      const written = normalize(alias);
+      // a short katakana ending after kanji folds into okurigana or a particle (山口デー → 山口で)
+      const tail = written.match(/[\u4e00-\u9fff]([\u30a1-\u30fa\u30fc]{1,2})$/);
+      const folds = tail !== null && /^[\u3041-\u309f]{1,2}$/.test(fold(tail[1]));
+      const longer = own.filter((k) => k.length > key.length && k.includes(key));
+      if ((orgName || PROGRAMME_NAME.test(written)) && !folds) return;
+      let n = 0;
+      for (let j = 0; j < folded.length && n < GENERIC_ALIAS_RECORDS; j++) {
+        if (j === ri || related(rec, recs[j])) continue;
+        let t = folded[j];
+        if (!t.includes(key)) continue;
+        for (const l of longer) t = t.split(l).join('\n');
+        if (t.includes(key)) n++;
+      }
+      if (n >= GENERIC_ALIAS_RECORDS || folds) out.push({ id: rec.id, index, alias, key, records: n, folds });
+    });
+  });
+  return out;
+}
+
+/** Records that mention each other by name as a matter of course: parent and child, siblings, a programme and its desk. */
+function related(a: KnowledgeRecord, b: KnowledgeRecord): boolean {
+  const pa = 'parent' in a ? a.parent : undefined;
+  const pb = 'parent' in b ? b.parent : undefined;
+  if (pa === b.id || pb === a.id || (pa && pa === pb)) return true;
+  if (b.kind === 'program' && b.desk.includes(a.id)) return true;
+  if (a.kind === 'program' && a.desk.includes(b.id)) return true;
+  return false;
 }

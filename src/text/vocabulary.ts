@@ -1,0 +1,59 @@
+/**
+ * `knowledge check` warnings about the search vocabulary of records (issue #11): a keyword that is a
+ * sentence rather than a word or short phrase, a keyword shared by too many records (it tells them
+ * apart no better than a common word), and an alias that is a generic word or folds into a common
+ * phrase (it would make every question using it "name" the record). Warnings, not errors: the
+ * catalogue still loads; the search already ignores such aliases and keywords as names and phrases.
+ */
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import { GENERIC_ALIAS_RECORDS, genericAliases } from './gazetteer.ts';
+import { fold, normalize } from './normalize.ts';
+
+/** Longest keyword (characters after normalising) that still counts as a short phrase. */
+export const KEYWORD_MAX_CHARS = 15;
+const SENTENCE = /[。．！？!?]|(?:ください|ほしい|ですか|ますか|でしょうか)$/;
+
+/** Most records one keyword may be shared by before it counts as a generic word: max(8, 1 % of the catalogue). */
+export function sharedKeywordLimit(records: number): number {
+  return Math.max(8, Math.ceil(records * 0.01));
+}
+
+/** Whether a keyword reads as a sentence (punctuation, a request ending, or longer than {@link KEYWORD_MAX_CHARS}). */
+export function isSentence(keyword: string): boolean {
+  const n = normalize(keyword);
+  return SENTENCE.test(n) || [...n].length > KEYWORD_MAX_CHARS;
+}
+
+/** One warning: the record, the path of the field in it, and the message. */
+export interface VocabularyWarning {
+  id: string;
+  path: (string | number)[];
+  message: string;
+}
+
+/** Every vocabulary warning of the catalogue (see the module comment), in record order. */
+export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records'>): VocabularyWarning[] {
+  const out: VocabularyWarning[] = [];
+  const limit = sharedKeywordLimit(kb.records.length);
+  const carriers = new Map<string, number>();
+  for (const r of kb.records) for (const k of new Set((r.keywords ?? []).map((x) => fold(normalize(x))))) carriers.set(k, (carriers.get(k) ?? 0) + 1);
+  const reported = new Set<string>();
+  for (const r of kb.records) {
+    (r.keywords ?? []).forEach((k, i) => {
+      if (isSentence(k)) out.push({ id: r.id, path: ['keywords', i], message: `${r.id}: keyword "${k}" is a sentence; write the word or short phrase an owner types (at most ${KEYWORD_MAX_CHARS} characters)` });
+      const n = carriers.get(fold(normalize(k))) ?? 0;
+      const key = fold(normalize(k));
+      if (n > limit && !reported.has(key)) {
+        reported.add(key);
+        out.push({ id: r.id, path: ['keywords', i], message: `${r.id}: keyword "${k}" is shared by ${n} records (more than ${limit}): it tells them apart no better than a common word` });
+      }
+    });
+  }
+  for (const g of genericAliases(kb)) {
+    const why = g.folds
+      ? `folds into a common phrase (「${g.key}」 once kana are folded)`
+      : `is a generic word (it occurs in the text of ${g.records}+ other records, the limit is ${GENERIC_ALIAS_RECORDS - 1})`;
+    out.push({ id: g.id, path: ['aliases', g.index], message: `${g.id}: alias "${g.alias}" ${why}; it does not name the record in search — move it to keywords or make it specific` });
+  }
+  return out;
+}

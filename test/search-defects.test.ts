@@ -1,0 +1,216 @@
+/**
+ * Issue #11: each defect of the free-text search pinned on the bundled catalogue (knowledge/, with
+ * the national records), as a user would meet it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkVocabulary } from '../src/knowledge/check.ts';
+import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeOrThrow, type KnowledgeBase } from '../src/knowledge/load.ts';
+import type { KnowledgeRecord } from '../src/knowledge/schema.ts';
+import { emptyMatchData } from '../src/search/fuse.ts';
+import { phraseForm } from '../src/search/keywords.ts';
+import { preferParents, type RankedCandidate } from '../src/search/rank.ts';
+import { createSearchService, type SearchService } from '../src/search/service.ts';
+import { createAnalyzer, posWeight } from '../src/text/analyzer.ts';
+import { SynonymExpander } from '../src/text/synonyms.ts';
+import { isSentence } from '../src/text/vocabulary.ts';
+
+let cache: string;
+let kb: KnowledgeBase;
+let service: SearchService;
+const savedEnv = process.env.SEARCH_CACHE_DIR;
+
+beforeAll(async () => {
+  cache = mkdtempSync(join(tmpdir(), 'shien-defects-'));
+  process.env.SEARCH_CACHE_DIR = cache;
+  kb = loadKnowledgeOrThrow(DEFAULT_KNOWLEDGE_DIR);
+  service = await createSearchService(kb, { index: 'memory' });
+}, 120_000);
+afterAll(() => {
+  if (savedEnv === undefined) delete process.env.SEARCH_CACHE_DIR;
+  else process.env.SEARCH_CACHE_DIR = savedEnv;
+  rmSync(cache, { recursive: true, force: true });
+});
+
+const groupOf = (canonical: string) => kb.synonyms.findIndex((g) => g.canonical === canonical);
+const text = (r: KnowledgeRecord) => [r.name, ...r.aliases, ...(r.keywords ?? []), r.summary].join(' ');
+const ids = (q: string, top = 3) => service.search(q, { top }).hits.map((h) => h.record.id);
+
+describe('1–2: synonym members match whole tokens, never folded substrings across scripts', () => {
+  it('タイ (the country) is 海外展開 in 「タイに輸出したい」 but not the 〜たい of 「機械を入れたい」', () => {
+    const g = groupOf('海外展開');
+    expect(g).toBeGreaterThanOrEqual(0);
+    expect(service.analyze('タイに輸出したい').synonyms.groupIds).toContain(g);
+    expect(service.analyze('機械を入れたい').synonyms.groupIds).not.toContain(g);
+    expect(service.analyze('新しい商品を作りたい').synonyms.matched).not.toContain('タイ');
+  });
+  it('short katakana members do not match inside longer words (ネット in セーフティネット, ライン in ガイドライン)', () => {
+    const x = new SynonymExpander([{ canonical: 'ネット販売', words: ['ネット'] }, { canonical: 'LINE', words: ['ライン'] }], service.analyzer.segmenter());
+    expect(x.expand('セーフティネット保証を使いたい').matched).toEqual([]);
+    expect(x.expand('ガイドラインを読んだ').matched).toEqual([]);
+    expect(x.expand('ネットで売りたい').matched).toEqual(['ネット']);
+  });
+  it('a kana member split into fragments adds none of them (まどぐち → no ぐち)', () => {
+    const a = service.analyze('まどぐちはどこ');
+    expect(a.synonyms.tokens).not.toContain('ぐち');
+    expect(a.synonyms.tokens.every((t) => [...t].length >= 2)).toBe(true);
+  });
+  it('a phrase member with 「…」 allows words in between, within the sentence', () => {
+    const x = new SynonymExpander([{ canonical: '賃上げ', words: ['給料を…上げ'] }], service.analyzer.segmenter());
+    expect(x.expand('給料をもっと上げたい').matched).toEqual(['給料を…上げ']);
+    expect(x.expand('給料が下がった。売上を上げたい').matched).toEqual([]);
+  });
+});
+
+describe('3: generic aliases', () => {
+  it('knowledge check reports a generic alias at its file:line', () => {
+    const w = checkVocabulary(kb).find((p) => p.message.includes('alias "展示会"'));
+    expect(w).toBeDefined();
+    const line = readFileSync(w!.file, 'utf8').split('\n')[w!.line - 1];
+    expect(line).toContain('展示会');
+    expect(w!.message).toMatch(/generic word/);
+  });
+  it('an alias that folds into a common phrase (山口デー → 山口で) does not name its record', () => {
+    const a = service.analyze('山口で補助金を探しています');
+    expect(a.entities.records.map((r) => r.name)).not.toContain('県外就職支援協定締結大学等との連携強化');
+    expect(checkVocabulary(kb).some((p) => p.message.includes('"山口デー" folds into a common phrase'))).toBe(true);
+  });
+  it('a question using a generic alias is not a named-record hit (confidence 1)', () => {
+    expect(service.analyze('展示会に出たい').entities.records.map((r) => r.id)).not.toContain('cci-yamaguchi-foodstyle-kyushu');
+    expect(service.search('展示会に出たい').confidence).toBeLessThan(1);
+  });
+  it('a keyword that is a sentence is reported', () => {
+    expect(isSentence('試作品・新サービス開発のための設備投資等を支援してほしい')).toBe(true);
+    expect(isSentence('人手が足りない')).toBe(false);
+  });
+});
+
+describe('4: each field value is analysed on its own', () => {
+  it('no phantom token across the join of two values (…労務士会 + 社労士会 ≠ 会社)', () => {
+    const joined = service.analyzer.termsOfValues(['山口県社会保険労務士会', '社労士会']);
+    expect(joined.tokens).not.toContain('会社');
+    expect(joined.bigrams).not.toContain('会社');
+  });
+});
+
+describe('5: a question naming a record ranks it first', () => {
+  it('the named programme comes first', () => {
+    expect(ids('創業補助金の補助率は？')[0]).toBe('sogyo-hojokin');
+    expect(ids('ものづくり補助金の補助率は？')).toContain('ms-26');
+  });
+  it('unless the best candidate covers clearly more of the question (the name is context)', () => {
+    const r = service.search('子育て中だけど起業したい。女性向けの創業セミナーってある？');
+    expect(text(r.hits[0].record)).toMatch(/女性/);
+  });
+});
+
+describe('6: other prefectures', () => {
+  it('a city or prefecture elsewhere as the place asked about is not answered', () => {
+    expect(service.search('大阪市で創業したい').reason).toBe('otherRegion');
+    expect(service.search('福岡県の補助金を知りたい').reason).toBe('otherRegion');
+    expect(service.search('大阪で開業するときの補助金').reason).toBe('otherRegion');
+  });
+  it('a place only mentioned (moving from it) is in scope', () => {
+    const r = service.search('東京都から移住して起業したい');
+    expect(r.answered).toBe(true);
+    expect(r.hits.map((h) => h.record.id)).toContain('iju-sogyo-shienkin');
+  });
+  it('a Yamaguchi city or a country is not another prefecture', () => {
+    expect(service.analyze('下関市で創業したい').otherRegions).toEqual([]);
+    expect(service.analyze('ベトナムに輸出したい').otherRegions).toEqual([]);
+  });
+});
+
+describe('7: a parent 事業 without evidence of its own is not lifted', () => {
+  it('two schemes matching different words do not pull in a parent that matched nothing', () => {
+    const parent = { id: 'p', kind: 'program', name: '親事業', aliases: [], summary: 's', fiscalYear: 2024, status: 'current', source: { file: '001', lines: [1, 1] }, category: '補助金', desk: [] } as unknown as KnowledgeRecord;
+    const child = (id: string) => ({ ...parent, id, name: id, parent: 'p' }) as unknown as KnowledgeRecord;
+    const md = (term: string) => {
+      const m = emptyMatchData();
+      (m as unknown as { add(t: string, f: string, x: object): void }).add(term, 'name', {});
+      return m;
+    };
+    const ranked: RankedCandidate[] = [
+      { record: child('a'), score: 2, result: { ref: 'a', score: 2, matchData: md('輸出') } },
+      { record: child('b'), score: 1.8, result: { ref: 'b', score: 1.8, matchData: md('展示') } },
+    ];
+    const clauses = [{ term: '輸出', fields: ['name'], boost: 1, source: 'token' as const }, { term: '展示', fields: ['name'], boost: 1, source: 'token' as const }];
+    const out = preferParents(ranked, clauses, new Map([['p', parent]]), () => undefined);
+    expect(out.map((c) => c.record.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('8: everyday words do not count as the most informative', () => {
+  it('verbs and one-character nouns weigh less than topic nouns', () => {
+    expect(posWeight({ pos: '名詞', pos_detail_1: '一般' }, '店')).toBeLessThan(posWeight({ pos: '名詞', pos_detail_1: 'サ変接続' }, '輸出'));
+    expect(posWeight({ pos: '動詞', pos_detail_1: '自立' }, '困る')).toBeLessThan(0.5);
+  });
+  it('a right answer is not held back by everyday words around the topic', () => {
+    const r = service.search('店の売上が減って困ってる。お金を借りられる制度ある？');
+    expect(r.answered).toBe(true);
+    expect(r.hits.slice(0, 3).some((h) => h.record.kind === 'program' && h.record.category === '融資')).toBe(true);
+  });
+  it('a question whose topical words the catalogue does not know is not answered', () => {
+    const r = service.search('パスポートの写真はどこで撮れる？');
+    expect(r.answered).toBe(false);
+  });
+});
+
+describe('9: one shared common word does not decide', () => {
+  it('the first answer has the question topic word, not only the common 支援', () => {
+    const r = service.search('水産加工品の輸出を支援してほしい');
+    expect(text(r.hits[0].record)).toMatch(/輸出|海外/);
+  });
+});
+
+describe('unknown programme names', () => {
+  it('a 〇〇補助金 that no record has is not found, with the general desk', () => {
+    const r = service.search('さくら補助金はありますか');
+    expect(r.answered).toBe(false);
+    expect(r.reason).toBe('unknownName');
+    expect(r.reply).toContain('さくら補助金');
+    expect(r.cards[0]?.title ?? r.reply).toMatch(/よろず/);
+  });
+});
+
+describe('reading index', () => {
+  it('a hiragana-only question finds its record by reading', () => {
+    const r = service.search('じぎょうしょうけいのそうだんをしたい');
+    expect(r.answered).toBe(true);
+    expect(text(r.hits[0].record)).toMatch(/事業承継/);
+    expect(service.analyze('きぎょうしたい').tokens).toContain('起業');
+  });
+  it('a mis-converted compound (事業継承) finds 事業承継', async () => {
+    // a catalogue that writes 事業承継 and knows 継承 only elsewhere (技能継承)
+    const a = await createAnalyzer(kb);
+    a.setVocabulary({ known: (t) => ['事業', '承継', '継承', '技能'].includes(t), readings: new Map(), compound: (x, y) => (x === '事業' && y === '承継' ? 40 : x === '事業' && y === '継承' ? 1 : 0) });
+    expect(a.analyze('事業継承について').tokens).toContain('承継');
+    expect(a.analyze('技能継承について').tokens).toContain('継承');
+    expect(text(service.search('事業継承について相談したい').hits[0].record)).toMatch(/事業承継|承継/);
+  });
+});
+
+describe('vocabulary as data', () => {
+  it('a keyword used whole finds its record (ハンコをやめたい → デジタル化の補助)', () => {
+    expect(ids('ハンコをやめたい')).toContain('digital-keiei-tenkan-shien-jigyo');
+  });
+  it('a keyword with a case particle allows words in between', () => {
+    expect(phraseForm('給料を上げたい')).toBe('給料を…上げたい');
+    expect(ids('若手の給料をもっと上げたい')).toContain('shoninkyu-hikiage-oen-shoreikin');
+  });
+});
+
+describe('consult intent and the general desk', () => {
+  it('a consultation question with nothing topical gets the general desk first, with a reason', () => {
+    const r = service.search('どこに相談すればいいですか？');
+    expect(r.answered).toBe(true);
+    expect(r.generalDesk).toBe(true);
+    expect(r.hits[0].record.id).toBe(service.wording.generalDesk);
+    expect(r.reply.split('\n')[0]).toMatch(/見つかりませんでした/);
+  });
+  it('a desk does not win on one name word (窓口) alone', () => {
+    expect(ids('窓口はどこ？')[0]).toBe(service.wording.generalDesk);
+  });
+});
