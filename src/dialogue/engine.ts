@@ -233,8 +233,9 @@ export class DialogueEngine implements Engine {
 
   // ---- the guided dialogue -------------------------------------------------------------------
 
+  /** The answers, with the one-shot message as `_query` (its words declare situations, flow.ts profileOf). */
   private answers(state: ConversationState): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(state.slots).filter(([k]) => !k.startsWith('_')));
+    return Object.fromEntries(Object.entries(state.slots).filter(([k]) => !k.startsWith('_') || k === '_query'));
   }
 
   private labels(state: ConversationState): Record<string, string> {
@@ -244,7 +245,7 @@ export class DialogueEngine implements Engine {
   }
 
   private slotCtx(state: ConversationState) {
-    return { kb: this.kb, flow: this.data.flow, answers: this.answers(state) };
+    return { kb: this.kb, flow: this.data.flow, answers: this.answers(state), tokenizer: this.deps.tokenizer };
   }
 
   private set(state: ConversationState, name: string, a: SlotAnswer): void {
@@ -406,7 +407,7 @@ export class DialogueEngine implements Engine {
     state.awaiting = awaiting;
     const offered = replies.flatMap((r) => (r.type === 'choices' ? r.choices : []));
     const slots = state.slots as Slots;
-    if (offered.length) slots._choices = Object.fromEntries(offered.map((c) => [c.label, c.value]));
+    if (offered.length) slots._choices = Object.fromEntries(offered.flatMap((c) => [[c.label, c.value], ...(c.display ? [[c.display, c.value]] : [])]));
     else delete slots._choices;
     return { replies, awaiting, choices: offered.map((c) => c.label), suggestions: [] };
   }

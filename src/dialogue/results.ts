@@ -17,6 +17,9 @@ import type { SearchService } from '../search/service.ts';
 import { matchKey } from '../text/normalize.ts';
 import { say, wording, wordingChoices, type DialogueData } from './data.ts';
 import { CHOICE_PREFIX, classOf } from './flow.ts';
+import { affirmed } from './slots.ts';
+
+export { affirmed };
 
 /** Replies plus what they recommend and the ids follow-ups refer to. */
 export interface Answer {
@@ -69,17 +72,6 @@ export function searchBoost(search: SearchService | null, query: string | undefi
   const max = res.hits[0]?.score ?? 0;
   if (max > 0) for (const h of res.hits) boost.set(h.record.id, h.score / max);
   return boost;
-}
-
-/**
- * The clauses of a message that do not deny something: 「コロナ融資は使っていません」「債務超過も
- * ありません」 are dropped, so their words do not pull those programmes up. Clauses end at 。、！？.
- */
-export function affirmed(message: string): string {
-  return message
-    .split(/[。、！？!?\n]/)
-    .filter((c) => !/(ません|ないです|ていない|でない|じゃない|ではない|なかった|ない)(でした|です|よ|ね)?[\s)）]*$/.test(c.trim()))
-    .join('。');
 }
 
 /** The target groups of flow.yaml, declared when the user's words name them. */

@@ -74,6 +74,7 @@ function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number
     rec.eligibility?.employees?.forEach((e, i) => add(['eligibility', 'employees', i], e, 'employees'));
     add(['eligibility', 'capitalMax'], rec.eligibility?.capitalMax, 'capitalMax');
     add(['eligibility', 'continuingOnly'], rec.eligibility?.continuingOnly, 'continuingOnly');
+    rec.eligibility?.situations?.forEach((x, i) => add(['eligibility', 'situations', i], x, `situation ${x.label}`));
   }
   if (rec.kind === 'definition') {
     rec.rows?.forEach((r, i) => {
@@ -112,6 +113,7 @@ function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: stri
 export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = checkFieldsFile(kb);
   const fieldLabels = new Set(kb.fields.fields.map((f) => f.label));
+  const situationLabels = new Set((kb.situations?.situations ?? []).map((x) => x.label));
   const sourceFiles = new Set(kb.sources.map((s) => s.file));
   for (const rec of kb.records) {
     // origins are read only to locate a problem (from the startup snapshot they cost a YAML parse);
@@ -141,6 +143,9 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
     if (rec.kind === 'program') {
       rec.eligibility?.fields?.forEach((f, i) => {
         if (!fieldLabels.has(f)) problems.push({ ...at(['eligibility', 'fields', i]), message: `${rec.id}: unknown field "${f}" (not a label of knowledge/fields.yaml)` });
+      });
+      rec.eligibility?.situations?.forEach((x, i) => {
+        if (!situationLabels.has(x.label)) problems.push({ ...at(['eligibility', 'situations', i, 'label']), message: `${rec.id}: unknown situation "${x.label}" (not a label of knowledge/situations.yaml)` });
       });
     }
     for (const r of references(rec)) {

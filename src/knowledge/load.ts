@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, isNode, isSeq, type Document, type Node as 
 import type { ZodType } from 'zod';
 import {
   FieldsFile,
+  SituationsFile,
   IndustriesFile,
   RecordsFile,
   SourcesFile,
@@ -78,6 +79,8 @@ export interface KnowledgeBase {
   industries: z.infer<typeof IndustriesFile>;
   /** knowledge/fields.yaml: the 技術・産業分野 vocabulary (empty when the file is absent) */
   fields: FieldsFile;
+  /** knowledge/situations.yaml: particular situations programmes are for (empty when the file is absent) */
+  situations: SituationsFile;
   sources: z.infer<typeof SourcesFile>;
   /**
    * where each record is defined, for integrity messages. When the knowledge came from the startup
@@ -175,10 +178,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'sources'> = {
+const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'situations' | 'sources'> = {
   'synonyms.yaml': 'synonyms',
   'industries.yaml': 'industries',
   'fields.yaml': 'fields',
+  'situations.yaml': 'situations',
   'sources.yaml': 'sources',
 };
 
@@ -188,6 +192,7 @@ interface KnowledgeData {
   synonyms: z.infer<typeof SynonymsFile>;
   industries: z.infer<typeof IndustriesFile>;
   fields: FieldsFile;
+  situations?: SituationsFile;
   sources: z.infer<typeof SourcesFile>;
 }
 
@@ -215,6 +220,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   let synonyms: z.infer<typeof SynonymsFile> = [];
   let industries: z.infer<typeof IndustriesFile> = { groups: [], special: [], choices: [] };
   let fields: FieldsFile = { fields: [] };
+  let situations: SituationsFile = { situations: [] };
   let sources: z.infer<typeof SourcesFile> = [];
   for (const path of files) {
     const { parsed, problems: syntax } = parseYamlFile(path);
@@ -236,6 +242,10 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
       const r = validate(parsed, FieldsFile);
       problems.push(...r.problems);
       if (r.value) fields = r.value;
+    } else if (special === 'situations') {
+      const r = validate(parsed, SituationsFile);
+      problems.push(...r.problems);
+      if (r.value) situations = r.value;
     } else if (special === 'sources') {
       const r = validate(parsed, SourcesFile);
       problems.push(...r.problems);
@@ -263,7 +273,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR): LoadResult {
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const hasSchemaErrors = problems.length > 0;
-  const data: KnowledgeData = { records, synonyms, industries, fields, sources };
+  const data: KnowledgeData = { records, synonyms, industries, fields, situations, sources };
   if (!hasSchemaErrors) writeSnapshot(hash, data);
   return { kb: hasSchemaErrors ? null : assemble(dir, hash, data, () => origin), problems };
 }
@@ -285,6 +295,7 @@ function assemble(dir: string, hash: string, data: KnowledgeData, origins: () =>
     synonyms: data.synonyms,
     industries: data.industries,
     fields: data.fields ?? { fields: [] },
+    situations: data.situations ?? { situations: [] },
     sources: data.sources,
     hash,
   } as KnowledgeBase;
