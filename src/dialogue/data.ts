@@ -23,6 +23,8 @@ export const IntentsFile = z.strictObject({
   ),
   deskCues: Words.default([]),
   deskCuesWeak: Words.default([]),
+  /** words that make a message a consultation question (「事業承継の相談はどこ？」): answered with the topic's desk */
+  consultCues: Words.default([]),
   followupFields: z.array(z.strictObject({ field: z.string().min(1), words: Words.min(1) })),
 });
 export type IntentsFile = z.infer<typeof IntentsFile>;

@@ -15,7 +15,9 @@ import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
 import { IntentClassifier, wellFormed, type IntentMatch } from './intents.ts';
+import type { Purpose } from '../knowledge/schema.ts';
 import {
+  consultAnswer,
   definitionAnswer,
   deskAnswer,
   diagnosisResult,
@@ -165,6 +167,7 @@ export class DialogueEngine implements Engine {
     const cue = (words: string[]) => words.some((c) => key.includes(matchKey(c)));
     const found = extractSlots(this.slotCtx({ ...state, slots: {} }), msg);
     const oneShot = this.isOneShot(found);
+    if (!oneShot && cue(this.data.intents.consultCues) && this.topicOf(msg)) return this.intent(state, 'desk', msg);
     if (place && (cue(this.data.intents.deskCues) || (!oneShot && cue(this.data.intents.deskCuesWeak)))) {
       return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
     }
@@ -185,13 +188,17 @@ export class DialogueEngine implements Engine {
         return this.startDiagnosis(state, extractSlots(this.slotCtx({ ...state, slots: {} }), msg), undefined);
       case 'desk': {
         const place = msg ? findPlace(this.kb, msg) : null;
-        if (place) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
+        const topic = this.topicOf(msg);
+        if (place && !topic) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
         const focus = state.lastResults[0] ? this.kb.byId.get(state.lastResults[0]) : undefined;
-        if (focus?.kind === 'program' && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
+        if (!topic && !place && focus?.kind === 'program' && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
+        // the desk for the topic (or the general one) at once; the local desk when the place is known, else 市町 buttons
+        const a = consultAnswer(this.data, this.kb, this.search, topic, place, msg);
         state.mode = 'idle';
-        slots._task = 'desk';
-        state.awaiting = 'municipality';
-        return this.result(state, [{ type: 'text', text: wording(this.data, 'desk.askMunicipality') }], 'municipality');
+        state.awaiting = a.askPlace ? 'municipality' : null;
+        if (a.askPlace) slots._task = 'desk';
+        else delete slots._task;
+        return this.finish(state, a, true);
       }
       case 'definition': {
         const found = extractSlots(this.slotCtx({ ...state, slots: {} }), msg);
@@ -229,6 +236,14 @@ export class DialogueEngine implements Engine {
       default:
         return this.searchTurn(state, msg);
     }
+  }
+
+  /** The topic of a consultation question: the purpose (flow.yaml `purpose` words) the message names, or null. */
+  private topicOf(msg: string): Purpose | null {
+    const slot = slotDef(this.data, 'purpose');
+    if (!slot || !msg) return null;
+    const r = parseSlot(this.slotCtx({ ...this.fresh(), slots: {} }), slot, msg, false);
+    return r.status === 'ok' && typeof r.answer.value === 'string' ? (r.answer.value as Purpose) : null;
   }
 
   // ---- the guided dialogue -------------------------------------------------------------------

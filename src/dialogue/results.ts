@@ -7,7 +7,7 @@
  */
 import type { Card, Choice, OutgoingMessage, Suggestion } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import type { Desk, KnowledgeRecord, Program } from '../knowledge/schema.ts';
+import type { Desk, KnowledgeRecord, Program, Purpose } from '../knowledge/schema.ts';
 import { findDefinition, type Classification } from '../eligibility/classify.ts';
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
@@ -160,6 +160,76 @@ export function deskAnswer(data: DialogueData, kb: KnowledgeBase, municipality: 
   else replies.push(...text(say(data, 'desk.local', { municipality: r.municipality })));
   replies.push({ type: 'cards', cards: shown.map((d) => cardWithActions(data, d, kb)) });
   return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id) };
+}
+
+/**
+ * 「事業承継の相談はどこ？」「相談先」: the desk for the topic at once — the specialised desks whose
+ * `purposes` hold the topic (most specialised first: 事業承継 → 事業承継・引継ぎ支援センター, 経営改善・再生
+ * → 中小企業活性化協議会, 知財 → 知財総合支援窓口), else the general desk of intents/answers.yaml
+ * (`generalDesk`, よろず支援拠点) — then the local 商工会議所/商工会 when the place is known. Without a
+ * place, the 市町 are offered as buttons (`askPlace` true: the engine then reads a 市町 typed or chosen).
+ * Among the desks of the topic, those the message's own words match best (desk search: 「再生」 → 中小企業
+ * 活性化協議会 within 経営改善・再生) come first.
+ * @param topic a dialogue purpose read from the message, or null (general)
+ */
+export function consultAnswer(
+  data: DialogueData,
+  kb: KnowledgeBase,
+  search: SearchService | null,
+  topic: Purpose | null,
+  place: { municipality: string; area: string | null } | null,
+  message = '',
+): Answer & { askPlace: boolean } {
+  const special = rankDesksByWords(search, specialisedDesks(kb, topic, place?.municipality, 20), message).slice(0, 2);
+  const general = search ? kb.byId.get(search.wording.generalDesk) : undefined;
+  const desks: Desk[] = special.length ? special : general?.kind === 'desk' ? [general] : [];
+  const replies: OutgoingMessage[] = [];
+  const head = topic && special.length ? say(data, 'consult.topic', { topic }) : say(data, 'consult.general');
+  if (desks.length) {
+    replies.push(...text(head));
+    replies.push({
+      type: 'cards',
+      cards: desks.map((d) => {
+        const card = cardWithActions(data, d, kb);
+        const label = topic && special.includes(d) ? say(data, 'result.specialDeskLabel', { purpose: topic }) : null;
+        if (label) card.subtitle = label;
+        return card;
+      }),
+    });
+  }
+  let local: Desk[] = [];
+  if (place) {
+    const r = localDesks(kb, place.municipality, place.area);
+    local = r.decided ? [r.decided] : r.desks;
+    if (local.length) {
+      replies.push(...text(say(data, 'consult.local', { municipality: r.municipality })));
+      replies.push({ type: 'cards', cards: local.map((d) => {
+        const card = cardWithActions(data, d, kb);
+        card.subtitle = say(data, 'result.localDeskLabel', { deskType: d.deskType }) ?? card.subtitle;
+        return card;
+      }) });
+    }
+  } else {
+    const choices = kb.areas.map((a) => ({ label: a.name, value: a.name }));
+    replies.push({ type: 'choices', text: wording(data, 'consult.askPlace'), choices });
+  }
+  const shown = [...desks, ...local];
+  return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id), askPlace: !place };
+}
+
+/** Rank taken from a consultation desk per purpose it serves (so the most specialised desk wins close calls). */
+export const DESK_BREADTH = 0.05;
+
+/** `desks` (already ordered) re-ordered by the search score of `message` over desks; stable for ties and without search. */
+function rankDesksByWords(search: SearchService | null, desks: Desk[], message: string): Desk[] {
+  if (!search || desks.length < 2 || !matchKey(message)) return desks;
+  const score = new Map<string, number>();
+  const hits = search.search(message, { top: 30, kinds: ['desk'] }).hits;
+  const max = hits[0]?.score ?? 0;
+  if (max > 0) for (const h of hits) score.set(h.record.id, h.score / max);
+  // the words' relevance (0‥1), less a little per purpose the desk also serves: a desk for this topic alone wins a tie
+  const rank = (d: Desk) => (score.get(d.id) ?? 0) - DESK_BREADTH * (d.purposes?.length ?? 0);
+  return desks.map((d, i) => ({ d, i, s: rank(d) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.d);
 }
 
 /** Which fact a follow-up asks for (intents.yaml `followupFields`); 'detail' when none names one. */
