@@ -167,10 +167,11 @@ export class DialogueEngine implements Engine {
     const cue = (words: string[]) => words.some((c) => key.includes(matchKey(c)));
     const found = extractSlots(this.slotCtx({ ...state, slots: {} }), msg);
     const oneShot = this.isOneShot(found);
+    const local = () => this.finish(state, deskAnswer(this.data, this.kb, place!.municipality, place!.area), false);
+    if (place && cue(this.data.intents.deskCues)) return local();
+    // 「再生の相談はどこ？」: the topic's desk (and the local one when a place is named)
     if (!oneShot && cue(this.data.intents.consultCues) && this.topicOf(msg)) return this.intent(state, 'desk', msg);
-    if (place && (cue(this.data.intents.deskCues) || (!oneShot && cue(this.data.intents.deskCuesWeak)))) {
-      return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
-    }
+    if (place && !oneShot && cue(this.data.intents.deskCuesWeak)) return local();
     if (oneShot) return this.startDiagnosis(state, found, msg);
     return this.searchTurn(state, msg);
   }
