@@ -276,3 +276,46 @@ describe('free-text answers', () => {
     expect(diag.awaiting).toBe('purpose');
   });
 });
+
+describe('consultation questions (「〇〇の相談はどこ？」)', () => {
+  it('「事業承継の相談はどこ？」 answers at once with the センター and offers the 市町 as buttons', async () => {
+    const { engine } = await engineFor(kb);
+    const [t] = await talk(engine, 'c1', '事業承継の相談はどこ？');
+    expect(t.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県事業承継・引継ぎ支援センター' });
+    expect(turnText(t)).toMatch(/「事業承継」のご相談は/);
+    expect(t.awaiting).toBe('municipality');
+    expect(t.choices).toEqual(expect.arrayContaining(['山口市', '美祢市']));
+    const pressed = await engine.handle('c1', { type: 'choice', value: '美祢市' });
+    expect(pressed.suggestions[0]).toMatchObject({ kind: 'desk', name: '美祢市商工会' });
+  });
+  it('with the place named, the local 商工会 comes with the topic desk; without a topic, the general desk', async () => {
+    const { engine } = await engineFor(kb);
+    const [here] = await talk(engine, 'c2', '美祢市で事業承継の相談はどこ？');
+    const desks = here.suggestions.map((s) => s.name);
+    expect(desks[0]).toBe('山口県事業承継・引継ぎ支援センター');
+    expect(desks).toContain('美祢市商工会');
+    expect(here.awaiting).toBeNull();
+    const [general] = await talk(engine, 'c3', '相談先');
+    expect(general.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県よろず支援拠点' });
+    expect(general.awaiting).toBe('municipality'); // never a dead end: 市町 buttons or free text
+    const typed = await engine.handle('c3', { type: 'text', text: '山口市阿知須' });
+    expect(typed.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県央商工会' });
+  });
+});
+
+describe('real knowledge: the one-shot message of a small manufacturer wanting to lease a machine', () => {
+  it('reads 業種 部品加工 (not リース) and suggests 設備貸与 first, not 企業立地 or 東部地域', async () => {
+    const real = (await import('./helpers/engine-fixture.ts')).realKb();
+    if (!real) return;
+    const { engine } = await engineFor(real);
+    const [t] = await talk(engine, 'r1', '防府市で部品加工の会社をやっています。従業員8人。リースで新しい工作機械を入れたい');
+    expect(turnText(t)).toMatch(/業種: 部品加工/);
+    expect(t.awaiting).toBeNull(); // 創業時期 and 法人・個人 cannot change this result
+    const programs = t.suggestions.filter((s) => s.kind === 'program').map((s) => s.name);
+    expect(programs[0]).toBe('小規模企業者等設備貸与事業資金');
+    expect(programs).not.toContain('企業立地促進補助金');
+    expect(programs).not.toContain('東部地域企業誘致加速補助金');
+    const [misses] = await talk(engine, 'r1', '対象外は？');
+    expect(turnText(misses)).toMatch(/企業立地促進補助金 — 新規の企業立地・拡大投資.*向けです/);
+  });
+});
