@@ -15,13 +15,14 @@ export async function run(argv: string[]): Promise<number> {
   const sub = positionals[0];
   const dir = values.dir ?? process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR;
   if (sub === 'check') {
-    const { problems, kb } = checkKnowledge(dir, values.seeds);
+    const { problems, kb, warnings } = checkKnowledge(dir, values.seeds);
     for (const p of problems) process.stdout.write(formatProblem(p) + '\n');
+    for (const w of warnings) process.stdout.write(formatProblem(w) + '\n');
     if (problems.length) {
       process.stderr.write(`knowledge check: ${problems.length} problem(s)\n`);
       return 1;
     }
-    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups\n`);
+    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups${warnings.length ? `, ${warnings.length} warning(s)` : ''}\n`);
     return 0;
   }
   if (sub === 'list') {

@@ -40,9 +40,21 @@ function detailChoice(data: DialogueData, id: string): Choice {
   return { label: wording(data, 'detailChoice'), value: `${CHOICE_PREFIX.detail}${id}` };
 }
 
-/** A programme/desk card with a 「詳しく」 button. */
+/**
+ * The title of a scheme's card: its 事業 first (「中小企業デジタル経営転換支援事業 › 先駆型補助金」), so a
+ * scheme is never shown by its sub-heading alone; other records keep their name. `sep` from replies.yaml
+ * (`schemeSeparator`).
+ */
+export function schemeTitle(data: DialogueData, kb: KnowledgeBase, rec: KnowledgeRecord, title = rec.name): string {
+  const parent = rec.kind === 'program' && rec.parent ? kb.byId.get(rec.parent) : undefined;
+  if (parent?.kind !== 'program' || title.includes(parent.name)) return title;
+  return `${parent.name}${wording(data, 'schemeSeparator')}${title}`;
+}
+
+/** A programme/desk card with a 「詳しく」 button; a scheme's card names its 事業. */
 function cardWithActions(data: DialogueData, rec: KnowledgeRecord, kb: KnowledgeBase): Card {
   const card = recordCard(rec, kb);
+  card.title = schemeTitle(data, kb, rec, card.title);
   card.actions = [detailChoice(data, rec.id)];
   return card;
 }
@@ -85,6 +97,22 @@ export function matchOptions(data: DialogueData, search: SearchService | null, q
   return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), categoryWeight: data.flow.categoryWeight, wording: data.eligibility };
 }
 
+/**
+ * The best `n` matches, a 事業 left out when one of its schemes is shown (the scheme's card names its
+ * 事業: 「中小企業デジタル経営転換支援事業 › 先駆型補助金」); a scheme ranked below its 事業 takes its place.
+ */
+export function withoutUmbrellas<T extends { program: Program }>(matches: T[], n: number): T[] {
+  const top: T[] = [];
+  for (const m of matches) {
+    if (top.length >= n) break;
+    if (top.some((t) => t.program.parent === m.program.id)) continue;
+    const parentAt = top.findIndex((t) => t.program.id === m.program.parent);
+    if (parentAt >= 0) top[parentAt] = m;
+    else top.push(m);
+  }
+  return top;
+}
+
 /** Local 商工会議所/商工会 (the decided one, else every candidate) and the specialised desks. */
 export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; special: Desk[]; decided: boolean } {
   const local = p.municipality ? localDesks(kb, p.municipality, p.area) : null;
@@ -99,7 +127,7 @@ export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; specia
 export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: SearchService | null, p: Profile, labels: Record<string, string>, query?: string): Answer {
   const cls = classOf(kb, p, data.eligibility);
   const { matches } = matchPrograms(kb, p, cls, matchOptions(data, search, query));
-  const top = matches.slice(0, data.flow.resultCount);
+  const top = withoutUmbrellas(matches, data.flow.resultCount);
   const replies: OutgoingMessage[] = [];
   replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
   const why = cls.criteria.join(' / ');
@@ -296,7 +324,10 @@ export function searchAnswer(search: SearchService | null, message: string, data
   const { searchCards, searchMore } = data.flow;
   const res = search.search(message, { top: searchCards + searchMore });
   const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
-  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => ({ ...c, actions: c.actions ?? [detailChoice(data, c.id)] }));
+  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => {
+    const rec = search.kb.byId.get(c.id);
+    return { ...c, title: rec ? schemeTitle(data, search.kb, rec, c.title) : c.title, actions: c.actions ?? [detailChoice(data, c.id)] };
+  });
   const more = res.answered ? res.hits.slice(searchCards).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` })) : [];
   const onward = wordingChoices(data, 'search.onward');
   const replies: OutgoingMessage[] = [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])];

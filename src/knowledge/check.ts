@@ -211,12 +211,43 @@ function checkFieldsFile(kb: KnowledgeBase): KnowledgeProblem[] {
 }
 
 /**
- * Full check as run by `knowledge check`: schema, syntax, then integrity.
- * @returns every problem; an empty list means the catalogue is valid.
+ * Why a programme's `name` reads as a sentence or a bare sub-heading rather than a scheme's name, or
+ * null: it holds 、 or 。; it ends like a sentence (「…を支援」「…を補助」「…します」「…ため」); or it
+ * is a bare type heading (「先駆型」: a name ending in 型・枠・コース). Users meet the name on
+ * every card; the scheme's printed name belongs there, the sentence in `summary`.
  */
-export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null } {
+export function sentenceLikeName(name: string): string | null {
+  const n = name.normalize('NFKC').trim();
+  if (/[、。]/.test(n)) return 'reads as a sentence (holds 、 or 。)';
+  if (/(を|に)(支援|補助|助成|推進|促進|創出)$|(します|する|ため|ます)$/.test(n)) return 'reads as a sentence (ends like one)';
+  if (/(型|枠|コース)$/.test(n)) return 'is a bare sub-heading';
+  return null;
+}
+
+/**
+ * Warnings of `knowledge check` (the catalogue still loads): programme names that read as a sentence
+ * or a bare sub-heading ({@link sentenceLikeName}), located at the `name` field.
+ */
+export function checkWarnings(kb: KnowledgeBase): KnowledgeProblem[] {
+  const out: KnowledgeProblem[] = [];
+  for (const rec of kb.programs) {
+    const why = sentenceLikeName(rec.name);
+    if (!why) continue;
+    const org = kb.origin.get(rec.id);
+    const at = org ? { file: org.parsed.file, ...locate(org.parsed, [org.index, 'name']) } : { file: kb.dir, line: 1, column: 1 };
+    out.push({ ...at, message: `warning: ${rec.id}: name "${rec.name}" ${why}; use the scheme's printed name where the source has one (the sentence belongs in summary)` });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/**
+ * Full check as run by `knowledge check`: schema, syntax, then integrity.
+ * @returns every problem (an empty list means the catalogue is valid) and the warnings, which do not
+ * stop the catalogue from loading.
+ */
+export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null; warnings: KnowledgeProblem[] } {
   const { kb, problems } = loadKnowledge(dir);
-  if (!kb) return { problems, kb: null };
+  if (!kb) return { problems, kb: null, warnings: [] };
   const integrity = checkIntegrity(kb, readSources(kb, seedsDir));
-  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb };
+  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb, warnings: checkWarnings(kb) };
 }
