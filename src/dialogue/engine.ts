@@ -159,6 +159,8 @@ export class DialogueEngine implements Engine {
       delete slots._task;
       state.awaiting = null;
       const place = findPlace(this.kb, msg);
+      // 「周南市で知財の相談先」: a new topic with the place
+      if (place && this.topicOf(msg)) return this.intent(state, 'desk', msg);
       if (place) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
     }
     if (intent) return this.intent(state, intent.name, msg);

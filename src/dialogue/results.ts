@@ -208,8 +208,9 @@ export function consultAnswer(
   place: { municipality: string; area: string | null } | null,
   message = '',
 ): Answer & { askPlace: boolean } {
-  const special = rankDesksByWords(search, specialisedDesks(kb, topic, place?.municipality, 20), message).slice(0, 2);
   const general = search ? kb.byId.get(search.wording.generalDesk) : undefined;
+  // the general desk serves every topic: it is the answer only when no desk is specialised in this one
+  const special = rankDesksByWords(search, specialisedDesks(kb, topic, place?.municipality, 20).filter((d) => d !== general), message).slice(0, 2);
   const desks: Desk[] = special.length ? special : general?.kind === 'desk' ? [general] : [];
   const replies: OutgoingMessage[] = [];
   const head = topic && special.length ? say(data, 'consult.topic', { topic }) : say(data, 'consult.general');
