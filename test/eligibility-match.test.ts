@@ -111,7 +111,7 @@ describe('ranking by fit and situational programmes (相談員 style)', () => {
     expect(order.indexOf('テスト小規模設備貸与')).toBeLessThan(order.indexOf('テスト汎用設備補助'));
     const why = r.matches.find((m) => m.program.id === 'test-small')!.reasons.join('／');
     expect(why).toMatch(/小規模企業者が対象で、該当します/);
-    expect(why).toMatch(/従業員数の要件: 原則 20 名以下/);
+    expect(why).toMatch(/従業員数の要件（原則 20 名以下）を満たします/);
     // a business over the size rule does not get it: the generic one is then the answer
     const big = run2({ ...maker, employees: 60 });
     expect(names(big.matches)).not.toContain('テスト小規模設備貸与');
