@@ -117,3 +117,15 @@ describe('the 業種 of a one-shot message is the business the user runs (senten
     expect(industry('リースで新しい工作機械を入れたい', false)).toBeUndefined();
   });
 });
+
+describe('business verbs and wishes', async () => {
+  const { getTokenizer } = await import('../src/text/tokenizer.ts');
+  const { businessPhrases } = await import('../src/dialogue/slots.ts');
+  const tokenizer = await getTokenizer();
+  it('「〇〇をしています」 names the business; 「〇〇を導入したい」「運送をお願いしたい」 do not', () => {
+    expect(businessPhrases(tokenizer, data.flow, '周南市でパン屋をしています')).toEqual(['パン屋']);
+    expect(businessPhrases(tokenizer, data.flow, 'リースで工作機械を導入したい')).toEqual([]);
+    expect(businessPhrases(tokenizer, data.flow, '運送をお願いしたい')).toEqual([]);
+    expect(businessPhrases(tokenizer, data.flow, '地元でカフェを開きたい')).toEqual(['カフェ']);
+  });
+});

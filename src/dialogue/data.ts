@@ -73,12 +73,13 @@ export const FlowFile = z.strictObject({
   business: z
     .strictObject({
       verbs: Words,
+      startVerbs: Words,
       objectMarkers: Words,
       heads: Words,
       copulas: Words,
       wishCues: Words,
     })
-    .default({ verbs: [], objectMarkers: [], heads: [], copulas: [], wishCues: [] }),
+    .default({ verbs: [], startVerbs: [], objectMarkers: [], heads: [], copulas: [], wishCues: [] }),
   categoryWeight: z.record(z.string(), z.number().min(0).max(1)).default({}),
   targetGroups: z.array(z.strictObject({ label: z.string().min(1), words: Words.min(1) })).default([]),
   slots: z.array(SlotDef).min(1),

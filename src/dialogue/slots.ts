@@ -140,8 +140,9 @@ const form = (t: Token) => (t.basic_form && t.basic_form !== '*' ? t.basic_form 
 
 /**
  * The noun phrases of a message that name the business the user runs, read from the sentence
- * structure (kuromoji): the object of a business verb of flow.yaml `business.verbs`
- * (「部品加工の会社をやっています」「飲食店を営んでいます」「和菓子屋を個人で開業して」「カフェを開きたい」),
+ * structure (kuromoji): the object of a business verb of flow.yaml `business.verbs` outside a clause
+ * stating a wish (「部品加工の会社をやっています」「飲食店を営んでいます」「パン屋をしています」), or of a
+ * founding verb (`business.startVerbs`, also in a wish: 「和菓子屋を個人で開業して」「カフェを開きたい」),
  * or a noun phrase ending in one of `business.heads` before a copula (「建設会社です」「運送業です」).
  * In text order; [] when the message does not say.
  */
@@ -149,23 +150,39 @@ export function businessPhrases(tokenizer: Tokenizer, flow: FlowFile, text: stri
   const b = flow.business;
   const tokens = tokenizer.tokenize(normalize(text).slice(0, 500));
   const verbs = new Set(b.verbs);
+  const startVerbs = new Set(b.startVerbs);
   const heads = b.heads.map(matchKey);
+  // the clause of each token, and whether that clause states a wish (「…を入れたい」)
+  const clauseOf: number[] = [];
+  const clauses: string[] = [''];
+  for (const t of tokens) {
+    clauseOf.push(clauses.length - 1);
+    clauses[clauses.length - 1] += t.surface_form;
+    if (t.pos === '記号' && /[。、！？!?]/.test(t.surface_form)) clauses.push('');
+  }
+  const wish = clauses.map((c) => b.wishCues.some((w) => c.includes(w)));
   const out: { at: number; text: string }[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (verbs.has(form(t)) || verbs.has(t.surface_form)) {
-      // back to the object marker (を/は/が) within a few tokens: 「和菓子屋を個人で開業」
-      for (let j = i - 1; j >= Math.max(0, i - 6); j--) {
-        const u = tokens[j];
-        if (u.pos === '助詞' && b.objectMarkers.includes(u.surface_form)) {
-          const np = nounPhraseBefore(tokens, j);
-          if (np) out.push({ at: j, text: np.text });
-          break;
+    const f = verbs.has(form(t)) || verbs.has(t.surface_form);
+    const s = startVerbs.has(form(t)) || startVerbs.has(t.surface_form);
+    // a wish names the business only when it is to start one (「カフェを開きたい」), not to buy or order
+    if ((f && !wish[clauseOf[i]]) || s) {
+      // the verb's own object: a particle right before it (「パン屋をしています」; 「工作機械を導入し」 is 導入する),
+      // back to the object marker (を/は) within a few tokens (「和菓子屋を個人で開業」)
+      if (i > 0 && tokens[i - 1].pos === '助詞') {
+        for (let j = i - 1; j >= Math.max(0, i - 6); j--) {
+          const u = tokens[j];
+          if (u.pos === '助詞' && b.objectMarkers.includes(u.surface_form)) {
+            const np = nounPhraseBefore(tokens, j);
+            if (np) out.push({ at: j, text: np.text });
+            break;
+          }
+          if (u.pos === '動詞' || (u.pos === '記号' && /[。、！？]/.test(u.surface_form))) break;
         }
-        if (u.pos === '動詞' || (u.pos === '記号' && /[。、！？]/.test(u.surface_form))) break;
       }
     }
-    if (t.pos === '助動詞' && b.copulas.includes(form(t))) {
+    if (t.pos === '助動詞' && b.copulas.includes(form(t)) && !wish[clauseOf[i]]) {
       const np = nounPhraseBefore(tokens, i);
       if (np && heads.some((h) => h && matchKey(np.head.surface_form).endsWith(h))) out.push({ at: i, text: np.text });
     }
