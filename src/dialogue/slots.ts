@@ -182,7 +182,8 @@ export function businessPhrases(tokenizer: Tokenizer, flow: FlowFile, text: stri
         }
       }
     }
-    if (t.pos === '助動詞' && b.copulas.includes(form(t)) && !wish[clauseOf[i]]) {
+    // 「〇〇業です」 states the business even after a wish that modifies it (「工場を新設したい製造業です」)
+    if (t.pos === '助動詞' && b.copulas.includes(form(t))) {
       const np = nounPhraseBefore(tokens, i);
       if (np && heads.some((h) => h && matchKey(np.head.surface_form).endsWith(h))) out.push({ at: i, text: np.text });
     }
