@@ -1,38 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnResult } from '../src/core/types.ts';
-import { engineFor, fixtureKb, talk, turnText } from './helpers/engine-fixture.ts';
+import { converse, engineFor, fixtureKb, talk, turnText } from './helpers/engine-fixture.ts';
 
 const kb = fixtureKb();
 const counts = (t: TurnResult) => t.choices.map((c) => c.match(/（該当(\d+)件）$/)).filter(Boolean).map((m) => Number(m![1]));
 
 describe('guided dialogue', () => {
-  it('asks each slot with counted choices and ends with class, programmes and desks', async () => {
+  it('asks what matters, counts only where the choices differ, and ends with class, programmes and desks', async () => {
     const { engine } = await engineFor(kb);
-    const turns = await talk(engine, 'u1', '診断', '事業承継', '飲食店', '4人', '個人でやってます', '山口市', '阿知須', 'それ以降');
-    expect(turns.map((t) => t.awaiting)).toEqual(['purpose', 'industry', 'employees', 'corporation', 'municipality', 'area', 'stage', null]);
-    // every question labels its buttons 「…（該当N件）」, and a purpose narrows the count
+    const answers = { purpose: '事業承継', industry: '飲食店', employees: '4人', corporation: '個人でやってます', municipality: '山口市', area: '阿知須', stage: 'それ以降' };
+    const turns = await converse(engine, 'u1', '診断', answers);
+    // 創業時期 is skipped: no 事業承継 candidate depends on it; 法人・個人 is asked (経営者保証免除促進資金 is for 法人)
+    expect(turns.map((t) => t.awaiting)).toEqual(['purpose', 'industry', 'employees', 'corporation', 'municipality', 'area', null]);
+    // the purpose buttons differ in count and show it; a purpose narrows the count
     expect(counts(turns[0]).length).toBeGreaterThan(5);
     expect(new Set(counts(turns[0])).size).toBeGreaterThan(1);
     const chosen = Number(turns[0].choices.find((c) => c.startsWith('事業承継'))!.match(/(\d+)件/)![1]);
-    for (const n of counts(turns[1])) expect(n).toBeLessThanOrEqual(chosen);
-    const result = turnText(turns[7]);
+    for (const n of counts(turns[2])) expect(n).toBeLessThanOrEqual(chosen);
+    // choices that all leave the same number show no count (市町, 地域)
+    expect(counts(turns[4])).toEqual([]);
+    const last = turns[turns.length - 1];
+    const result = turnText(last);
     expect(result).toMatch(/中小企業者・小規模企業者にあたります/);
-    const names = turns[7].suggestions.map((s) => s.name);
+    const names = last.suggestions.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['事業承継・引継ぎ支援センター事業', '山口県央商工会', '山口県事業承継・引継ぎ支援センター']));
     expect(names).not.toContain('経営者保証免除促進資金'); // 法人のみ
     expect(result).toMatch(/合う理由/);
   });
 
+  it('a counted button shows the bare choice as the user\'s own line (display)', async () => {
+    const { engine } = await engineFor(kb);
+    const q = await engine.handle('u1b', { type: 'text', text: '診断' });
+    const offered = q.replies.flatMap((r) => (r.type === 'choices' ? r.choices : []));
+    const shokei = offered.find((c) => c.label.startsWith('事業承継'))!;
+    expect(shokei.label).toMatch(/（該当\d+件）$/);
+    expect(shokei.display).toBe('事業承継');
+    // a channel that sends the displayed text back still picks the choice
+    const next = await engine.handle('u1b', { type: 'text', text: '事業承継' });
+    expect(next.awaiting).toBe('industry');
+  });
+
+  it('創業時期 is asked only when it splits the candidates (創業), not for 設備投資', async () => {
+    const { engine } = await engineFor(kb);
+    const sogyo = await converse(engine, 'u1c', '診断', { purpose: '創業', industry: '飲食店', employees: '2人', municipality: '美祢市', stage: '創業前' });
+    expect(sogyo.map((t) => t.awaiting)).toContain('stage');
+    const setsubi = await converse(engine, 'u1d', '診断', { purpose: '設備投資', industry: '製造業', employees: '25人', corporation: '法人', municipality: '美祢市' });
+    expect(setsubi.map((t) => t.awaiting)).not.toContain('stage');
+    expect(setsubi.map((t) => t.awaiting)).toEqual(expect.arrayContaining(['industry', 'employees', 'municipality'])); // classification and desk: always
+  });
+
   it('capital is asked only when it can change the result, and the area only for a 市町 with several desks', async () => {
     const { engine } = await engineFor(kb);
-    const a = await talk(engine, 'u2', '診断', '設備投資', '製造業', '301人以上', '法人');
-    expect(a[4].awaiting).toBe('capital');
-    const b = await talk(engine, 'u2', '3億', '美祢市');
-    expect(b[0].awaiting).toBe('municipality');
-    expect(b[1].awaiting).toBe('stage'); // 美祢市 has one 商工会: no area question
+    const a = await converse(engine, 'u2', '診断', { purpose: '設備投資', industry: '製造業', employees: '301人以上', corporation: '法人', capital: '3億', municipality: '美祢市' });
+    const asked = a.map((t) => t.awaiting);
+    expect(asked).toContain('capital');
+    expect(asked.indexOf('municipality')).toBeGreaterThan(asked.indexOf('capital'));
+    expect(asked).not.toContain('area'); // 美祢市 has one 商工会
     const { engine: e2 } = await engineFor(kb);
-    const c = await talk(e2, 'u3', '診断', '設備投資', '製造業', '25人', '法人');
-    expect(c[4].awaiting).toBe('municipality');
+    const c = await converse(e2, 'u3', '診断', { purpose: '設備投資', industry: '製造業', employees: '25人', corporation: '法人', municipality: '美祢市' });
+    expect(c.map((t) => t.awaiting)).not.toContain('capital');
   });
 
   it('re-prompts an invalid answer saying what is expected', async () => {
@@ -60,9 +86,9 @@ describe('guided dialogue', () => {
     const t = await talk(engine, 'u6', '診断', '事業承継', '飲食店', '4人', 'やっぱり従業員は30人');
     expect(turnText(t[4])).toMatch(/従業員数を「30人」に変更しました/);
     expect(t[4].awaiting).toBe('corporation');
-    const done = await talk(engine, 'u6', '法人', '美祢市', 'それ以降');
-    expect(done[2].awaiting).toBeNull();
-    expect(turnText(done[2])).toMatch(/従業員数: 30人/);
+    const done = await converse(engine, 'u6', '法人', { municipality: '美祢市', stage: 'それ以降' });
+    expect(done[done.length - 1].awaiting).toBeNull();
+    expect(turnText(done[done.length - 1])).toMatch(/従業員数: 30人/);
     const change = await engine.handle('u6', { type: 'text', text: '回答を変更' });
     expect(change.choices.some((c) => c.startsWith('従業員数'))).toBe(true);
     const ask = await engine.handle('u6', { type: 'choice', value: 'change:employees' });
@@ -90,14 +116,21 @@ describe('guided dialogue', () => {
 });
 
 describe('one shot', () => {
-  it('fills every slot the message names and asks only what is missing', async () => {
+  it('fills every slot the message names and asks only what is missing (nothing here)', async () => {
     const { engine } = await engineFor(kb);
     const [first] = await talk(engine, 'o1', '山口市阿知須で飲食店をやっています。従業員は4人で個人経営です。店を息子に継がせたい');
     expect(turnText(first)).toMatch(/目的: 事業承継.*業種: 飲食店.*従業員数: 4人.*法人・個人: 個人事業主.*所在地（市町）: 山口市.*地域: 阿知須/s);
-    expect(first.awaiting).toBe('stage');
-    const [done] = await talk(engine, 'o1', '開業して20年');
-    expect(done.awaiting).toBeNull();
-    expect(done.suggestions.map((s) => s.name)).toContain('山口県央商工会');
+    // 創業時期 cannot change a 事業承継 suggestion: the result comes at once
+    expect(first.awaiting).toBeNull();
+    expect(first.suggestions.map((s) => s.name)).toContain('山口県央商工会');
+  });
+  it('the 業種 is the business the user runs, not another industry word of the message (リース, 運送)', async () => {
+    const { engine } = await engineFor(kb);
+    const [first] = await talk(engine, 'o4', '美祢市で部品加工の会社をやっています。従業員8人。リースで新しい工作機械を入れたい');
+    expect(turnText(first)).toMatch(/業種: 部品加工/);
+    expect(turnText(first)).not.toMatch(/業種: リース/);
+    const [second] = await talk(engine, 'o5', '美祢市で飲食店を営んでいます。従業員3人。運送をお願いできる業者を探したい');
+    expect(turnText(second)).toMatch(/業種: 飲食店/);
   });
   it('「戻る」 right after a one-shot message re-asks the slots the message filled, last first', async () => {
     const { engine } = await engineFor(kb);
@@ -141,7 +174,7 @@ describe('技術・産業分野 (field)', () => {
   });
   it('an answer naming the field fills it (no question); the result keeps only programmes of that field', async () => {
     const { engine } = await engineFor(kb);
-    const t = await talk(engine, 'f3', '診断', '研究開発', '医療機器の部品メーカー', '80人', '法人', '美祢市', 'それ以降');
+    const t = await converse(engine, 'f3', '診断', { purpose: '研究開発', industry: '医療機器の部品メーカー', employees: '80人', corporation: '法人', municipality: '美祢市', stage: 'それ以降' });
     expect(t.map((x) => x.awaiting)).not.toContain('field');
     const names = t[t.length - 1].suggestions.map((s) => s.name);
     expect(names).toContain(KASOKU);
@@ -151,14 +184,14 @@ describe('技術・産業分野 (field)', () => {
     const { engine } = await engineFor(kb);
     const [first] = await talk(engine, 'f4', '美祢市の素材メーカーです（従業員80人）。環境・エネルギー分野の新素材を共同研究したい');
     expect(turnText(first)).toMatch(/分野: 環境・エネルギー/);
-    const done = await talk(engine, 'f4', '法人', 'それ以降');
-    const names = done[done.length - 1].suggestions.map((s) => s.name);
+    const names = (first.awaiting ? (await converse(engine, 'f4', '法人', { stage: 'それ以降' })).at(-1)! : first).suggestions.map((s) => s.name);
     expect(names).toContain(KASOKU);
     expect(names).not.toContain(SAISEI);
     const { engine: e2 } = await engineFor(kb);
-    const u = await talk(e2, 'f5', '診断', '研究開発', '製造業', 'わからない', '80人', '法人', '美祢市', 'それ以降', '対象外は？');
-    expect(u[u.length - 2].suggestions.map((s) => s.name)).not.toContain(KASOKU);
-    expect(turnText(u[u.length - 1])).toMatch(/やまぐち再生医療等実用化・産業化推進補助金 — 再生医療分野の事業が対象です/);
+    const u = await converse(e2, 'f5', '診断', { purpose: '研究開発', industry: '製造業', field: 'わからない', employees: '80人', corporation: '法人', municipality: '美祢市', stage: 'それ以降' });
+    expect(u[u.length - 1].suggestions.map((s) => s.name)).not.toContain(KASOKU);
+    const [misses] = await talk(e2, 'f5', '対象外は？');
+    expect(turnText(misses)).toMatch(/やまぐち再生医療等実用化・産業化推進補助金 — 再生医療分野の事業が対象です/);
   });
 });
 
@@ -241,5 +274,48 @@ describe('free-text answers', () => {
     }
     const diag = await engine.handle('fa1', { type: 'choice', value: buttons.find((b) => b.label === '使える支援を診断')!.value });
     expect(diag.awaiting).toBe('purpose');
+  });
+});
+
+describe('consultation questions (「〇〇の相談はどこ？」)', () => {
+  it('「事業承継の相談はどこ？」 answers at once with the センター and offers the 市町 as buttons', async () => {
+    const { engine } = await engineFor(kb);
+    const [t] = await talk(engine, 'c1', '事業承継の相談はどこ？');
+    expect(t.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県事業承継・引継ぎ支援センター' });
+    expect(turnText(t)).toMatch(/「事業承継」のご相談は/);
+    expect(t.awaiting).toBe('municipality');
+    expect(t.choices).toEqual(expect.arrayContaining(['山口市', '美祢市']));
+    const pressed = await engine.handle('c1', { type: 'choice', value: '美祢市' });
+    expect(pressed.suggestions[0]).toMatchObject({ kind: 'desk', name: '美祢市商工会' });
+  });
+  it('with the place named, the local 商工会 comes with the topic desk; without a topic, the general desk', async () => {
+    const { engine } = await engineFor(kb);
+    const [here] = await talk(engine, 'c2', '美祢市で事業承継の相談はどこ？');
+    const desks = here.suggestions.map((s) => s.name);
+    expect(desks[0]).toBe('山口県事業承継・引継ぎ支援センター');
+    expect(desks).toContain('美祢市商工会');
+    expect(here.awaiting).toBeNull();
+    const [general] = await talk(engine, 'c3', '相談先');
+    expect(general.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県よろず支援拠点' });
+    expect(general.awaiting).toBe('municipality'); // never a dead end: 市町 buttons or free text
+    const typed = await engine.handle('c3', { type: 'text', text: '山口市阿知須' });
+    expect(typed.suggestions[0]).toMatchObject({ kind: 'desk', name: '山口県央商工会' });
+  });
+});
+
+describe('real knowledge: the one-shot message of a small manufacturer wanting to lease a machine', () => {
+  it('reads 業種 部品加工 (not リース) and suggests 設備貸与 first, not 企業立地 or 東部地域', async () => {
+    const real = (await import('./helpers/engine-fixture.ts')).realKb();
+    if (!real) return;
+    const { engine } = await engineFor(real);
+    const [t] = await talk(engine, 'r1', '防府市で部品加工の会社をやっています。従業員8人。リースで新しい工作機械を入れたい');
+    expect(turnText(t)).toMatch(/業種: 部品加工/);
+    expect(t.awaiting).toBeNull(); // 創業時期 and 法人・個人 cannot change this result
+    const programs = t.suggestions.filter((s) => s.kind === 'program').map((s) => s.name);
+    expect(programs[0]).toBe('小規模企業者等設備貸与事業資金');
+    expect(programs).not.toContain('企業立地促進補助金');
+    expect(programs).not.toContain('東部地域企業誘致加速補助金');
+    const [misses] = await talk(engine, 'r1', '対象外は？');
+    expect(turnText(misses)).toMatch(/企業立地促進補助金 — 新規の企業立地・拡大投資.*向けです/);
   });
 });

@@ -25,10 +25,13 @@ function render(t: TurnResult): string {
 }
 
 const SCRIPTS: Record<string, (string | Incoming)[]> = {
-  'guided-shokei': ['', '診断', '事業承継', '飲食店', '4人', '個人でやってます', '山口市', '阿知須', 'それ以降', 'その補助率は？', '電話番号は？', '対象外は？'],
-  'one-shot-and-back': ['山口市阿知須で飲食店、従業員4人。店を息子に継がせたい', '戻る', '戻る', '阿知須', '個人事業主', 'それ以降'],
-  'capital-and-change': ['診断', '設備投資', '金属加工', '301人以上', '法人', '3億', '周南市熊毛', '創業10年', '回答を変更', { type: 'choice', value: 'change:employees' }, '２５人'],
+  // 創業時期 is not asked: no 事業承継 candidate depends on it
+  'guided-shokei': ['', '診断', '事業承継', '飲食店', '4人', '個人でやってます', '山口市', '阿知須', 'その補助率は？', '電話番号は？', '対象外は？'],
+  'one-shot-and-back': ['山口市阿知須で飲食店、従業員4人。店を息子に継がせたい', '戻る', '戻る', '阿知須', '個人事業主'],
+  // 法人・個人 is not asked: no answer changes a 設備投資 candidate here
+  'capital-and-change': ['診断', '設備投資', '金属加工', '301人以上', '3億', '周南市熊毛', '回答を変更', { type: 'choice', value: 'change:employees' }, '２５人'],
   'desk-and-reprompt': ['周南市の商工会は？', '相談先', '美祢市', '診断', 'たくさん', 'やめる', 'ありがとう'],
+  'consult-topic': ['事業承継の相談はどこ？', { type: 'choice', value: '山口市' }, '再生の相談はどこ？', '周南市で知財の相談先'],
 };
 
 describe('golden transcripts', () => {

@@ -95,3 +95,37 @@ describe('one-shot extraction', () => {
     expect(found.purpose?.value).toBe('資金調達');
   });
 });
+
+describe('the 業種 of a one-shot message is the business the user runs (sentence structure)', async () => {
+  const { getTokenizer } = await import('../src/text/tokenizer.ts');
+  const { businessPhrases } = await import('../src/dialogue/slots.ts');
+  const tokenizer = await getTokenizer();
+  const industry = (text: string, withTokenizer = true) => extractSlots({ kb, flow: data.flow, answers: {}, ...(withTokenizer ? { tokenizer } : {}) }, text).industry?.label;
+  it('reads the noun governed by やっています・営んでいます・経営・開業 or a 〇〇業です / 〇〇の会社です', () => {
+    expect(businessPhrases(tokenizer, data.flow, '防府市で部品加工の会社をやっています。リースで新しい工作機械を入れたい')).toEqual(['部品加工の会社']);
+    expect(businessPhrases(tokenizer, data.flow, '萩市で和菓子屋を個人で開業して3年目です')).toContain('和菓子屋');
+    expect(businessPhrases(tokenizer, data.flow, '岩国市の建設会社です（従業員60人）')).toEqual(['岩国市の建設会社']);
+    expect(businessPhrases(tokenizer, data.flow, '運送業です')).toEqual(['運送業']);
+  });
+  it('another industry word used as what the user wants to buy or do is not the 業種', () => {
+    expect(industry('防府市で部品加工の会社をやっています。従業員8人。リースで新しい工作機械を入れたい')).toBe('部品加工');
+    expect(industry('美祢市で飲食店を営んでいます。運送を頼める先を探したい')).toBe('飲食店');
+    expect(industry('柳井市で食品卸の会社を経営しています。チラシの印刷を安くしたい')).toBe('食品卸');
+    // the same message without the tokenizer: the wish clause still does not count
+    expect(industry('防府市で部品加工の会社です。リースで新しい工作機械を入れたい', false)).toBe('部品加工');
+    // only a wish names an industry word: the 業種 stays open (asked)
+    expect(industry('リースで新しい工作機械を入れたい', false)).toBeUndefined();
+  });
+});
+
+describe('business verbs and wishes', async () => {
+  const { getTokenizer } = await import('../src/text/tokenizer.ts');
+  const { businessPhrases } = await import('../src/dialogue/slots.ts');
+  const tokenizer = await getTokenizer();
+  it('「〇〇をしています」 names the business; 「〇〇を導入したい」「運送をお願いしたい」 do not', () => {
+    expect(businessPhrases(tokenizer, data.flow, '周南市でパン屋をしています')).toEqual(['パン屋']);
+    expect(businessPhrases(tokenizer, data.flow, 'リースで工作機械を導入したい')).toEqual([]);
+    expect(businessPhrases(tokenizer, data.flow, '運送をお願いしたい')).toEqual([]);
+    expect(businessPhrases(tokenizer, data.flow, '地元でカフェを開きたい')).toEqual(['カフェ']);
+  });
+});

@@ -86,3 +86,61 @@ describe('a budget that only continues earlier projects (eligibility.continuingO
     expect(why.find((c) => c.ok === false)?.text).toMatch(/^新規の申請は対象外です（令和4・5年度採択事業の継続分）$/);
   });
 });
+
+describe('ranking by fit and situational programmes (相談員 style)', () => {
+  const base = { kind: 'program' as const, aliases: [], summary: '設備の導入を支援する。', fiscalYear: 2024, status: 'current' as const, source: { file: '001' as const, lines: [1, 1] as [number, number] }, desk: [] };
+  const generic = { ...base, id: 'test-generic', name: 'テスト汎用設備補助', category: '補助金' as const, eligibility: { purposes: ['設備投資' as const] } };
+  const small = {
+    ...base,
+    id: 'test-small',
+    name: 'テスト小規模設備貸与',
+    category: '設備貸与' as const,
+    eligibility: { size: 'smallEnterprise' as const, employees: [{ max: 20, text: '原則 20 名以下' }], purposes: ['設備投資' as const] },
+  };
+  const siting = { ...base, id: 'test-siting', name: 'テスト立地補助金', category: '補助金' as const, eligibility: { purposes: ['設備投資' as const], situations: [{ label: '企業立地', text: '企業立地に係る設備投資' }] } };
+  const child = { ...base, id: 'test-siting-child', parent: 'test-siting', name: 'テスト立地補助金（雇用）', category: '補助金' as const };
+  const situations = { situations: [{ label: '企業立地', condition: '新規の企業立地', keywords: ['工場を新設'], industries: [], purposes: [], municipalities: [] }] };
+  const programs = [generic, small, siting, child];
+  const kb2 = { ...kb, programs, situations, byId: new Map([...kb.byId, ...programs.map((p) => [p.id, p] as const)]) } as typeof kb;
+  const run2 = (p: Profile) => matchPrograms(kb2, p, classify(kb2, { industry: p.industry, employees: p.employees, capital: p.capital }));
+  const maker: Profile = { purpose: '設備投資', industry: '製造業', employees: 8, corporation: '法人' };
+
+  it('a programme whose size rule the business meets outranks a generic one with the same purpose, and says why', () => {
+    const r = run2(maker);
+    const order = names(r.matches);
+    expect(order.indexOf('テスト小規模設備貸与')).toBeLessThan(order.indexOf('テスト汎用設備補助'));
+    const why = r.matches.find((m) => m.program.id === 'test-small')!.reasons.join('／');
+    expect(why).toMatch(/小規模企業者が対象で、該当します/);
+    expect(why).toMatch(/従業員数の要件（原則 20 名以下）を満たします/);
+    // a business over the size rule does not get it: the generic one is then the answer
+    const big = run2({ ...maker, employees: 60 });
+    expect(names(big.matches)).not.toContain('テスト小規模設備貸与');
+    expect(names(big.matches)).toContain('テスト汎用設備補助');
+  });
+
+  it('a situational programme is held back, with its condition, unless the user says the situation applies', () => {
+    const r = run2(maker);
+    expect(names(r.matches)).not.toContain('テスト立地補助金');
+    expect(names(r.matches)).not.toContain('テスト立地補助金（雇用）'); // a scheme carries its 事業's situation
+    const miss = r.misses.find((m) => m.program.id === 'test-siting')!;
+    expect(miss.field).toBe('situations');
+    expect(miss.excludedBy).toMatch(/新規の企業立地向けです.*企業立地に係る設備投資/);
+    const declared = run2({ ...maker, words: '県内に工場を新設したい' });
+    const m = declared.matches.find((x) => x.program.id === 'test-siting')!;
+    expect(m.reasons.join()).toMatch(/新規の企業立地向けの支援で、該当します/);
+    expect(names(declared.matches)).toContain('テスト立地補助金（雇用）');
+  });
+});
+
+describe('real knowledge: a small manufacturer in 防府市 that wants new equipment', () => {
+  const real = loadKnowledgeOrThrow();
+  const p: Profile = { purpose: '設備投資', industry: '部品加工', employees: 8, corporation: '法人', municipality: '防府市' };
+  const r = matchPrograms(real, p, classify(real, { industry: p.industry, employees: p.employees }));
+  it('sees 小規模企業者等設備貸与事業資金 first, not programmes for a new plant or another region', () => {
+    expect(r.matches[0].program.name).toBe('小規模企業者等設備貸与事業資金');
+    const top = names(r.matches.slice(0, 5));
+    expect(top).not.toContain('企業立地促進補助金');
+    expect(names(r.matches)).not.toContain('東部地域企業誘致加速補助金');
+    expect(names(r.misses)).toContain('企業立地促進補助金');
+  });
+});

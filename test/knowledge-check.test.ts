@@ -79,7 +79,7 @@ describe('knowledge check', () => {
 
   it('the bundled catalogue passes, through the CLI with exit code 0; a broken one exits 1', () => {
     const ok = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'knowledge', 'check'], { cwd: ROOT, encoding: 'utf8' });
-    // only vocabulary warnings (which do not fail the check) may be printed
+    // only warnings (vocabulary, sentence-like names), which do not fail the check, may be printed
     expect(ok.stdout.split('\n').filter((l) => l && !/^\S+:\d+:\d+ warning: /.test(l))).toEqual([]);
     expect(ok.status).toBe(0);
     const dir = knowledgeDir({ 'programs/a.yaml': PROGRAM });
@@ -96,5 +96,27 @@ describe('knowledge check', () => {
     expect(rows.find((r: { id: string }) => r.id === 'sogyo-hojokin')).toEqual({
       id: 'sogyo-hojokin', kind: 'program', name: '創業補助金', aliases: [], fiscalYear: 2024, status: 'current', source: { file: '001', lines: [2, 4] },
     });
+  });
+});
+
+describe('knowledge check: names and situations', () => {
+  const warnings = (files: Record<string, string>) => {
+    const dir = knowledgeDir(files);
+    const r = checkKnowledge(dir, SEEDS);
+    return { problems: r.problems, warnings: r.warnings.map((p) => formatProblem({ ...p, file: p.file.slice(p.file.indexOf(dir) + dir.length + 1) })) };
+  };
+  it('warns (file:line, the catalogue still loads) about a sentence-like or bare sub-heading name', () => {
+    const sentence = PROGRAM.replace('name: 創業補助金', 'name: 脱炭素化に先進的に取り組むモデル企業を創出するため、設備の導入を支援');
+    const r = warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': sentence });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^programs\/a\.yaml:4:9 warning: sogyo-hojokin: name ".*" reads as a sentence/)]);
+    const bare = warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('name: 創業補助金', 'name: 先駆型') });
+    expect(bare.warnings[0]).toMatch(/is a bare sub-heading/);
+    expect(warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM }).warnings).toEqual([]);
+  });
+  it('reports a situation label missing from situations.yaml at the record', () => {
+    const tagged = PROGRAM.replace('  desk: [pref-keiei-kinyu]\n', '  desk: [pref-keiei-kinyu]\n  eligibility:\n    situations:\n      - {label: 企業立地, text: "補助"}\n');
+    const r = warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': tagged });
+    expect(r.problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/unknown situation "企業立地"/)]));
   });
 });

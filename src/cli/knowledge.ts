@@ -30,12 +30,12 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'check') {
     const { problems, kb, warnings } = checkKnowledge(dir, values.seeds);
     for (const p of problems) process.stdout.write(formatProblem(p) + '\n');
+    for (const w of warnings) process.stdout.write(formatProblem(w) + '\n');
     if (problems.length) {
       process.stderr.write(`knowledge check: ${problems.length} problem(s)\n`);
       return 1;
     }
-    for (const w of warnings) process.stdout.write(formatProblem({ ...w, message: `warning: ${w.message}` }) + '\n');
-    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups${warnings.length ? `, ${warnings.length} vocabulary warning(s)` : ''}\n`);
+    process.stderr.write(`knowledge check: OK — ${kb!.records.length} records, ${kb!.synonyms.length} synonym groups${warnings.length ? `, ${warnings.length} warning(s)` : ''}\n`);
     return 0;
   }
   if (sub === 'import') {

@@ -12,6 +12,8 @@ export type Incoming =
 export interface Choice {
   label: string;
   value: string;
+  /** what the user's own chat line shows when pressed (default `label`), e.g. 「製造業」 for 「製造業（該当12件）」 */
+  display?: string;
 }
 
 /** One key term line of a card, e.g. {label: '補助率', value: '1/2'}. */

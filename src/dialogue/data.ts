@@ -23,6 +23,8 @@ export const IntentsFile = z.strictObject({
   ),
   deskCues: Words.default([]),
   deskCuesWeak: Words.default([]),
+  /** words that make a message a consultation question (「事業承継の相談はどこ？」): answered with the topic's desk */
+  consultCues: Words.default([]),
   followupFields: z.array(z.strictObject({ field: z.string().min(1), words: Words.min(1) })),
 });
 export type IntentsFile = z.infer<typeof IntentsFile>;
@@ -40,7 +42,7 @@ export const SlotDef = z.strictObject({
   question: z.string().min(1),
   expected: z.string().min(1),
   parser: z.enum(['industry', 'headcount', 'yen', 'municipality', 'area', 'choice', 'stage', 'field']),
-  when: z.enum(['capitalMatters', 'areaAmbiguous', 'notIndividual', 'fieldLimited']).optional(),
+  when: z.enum(['capitalMatters', 'areaAmbiguous', 'notIndividual', 'fieldLimited', 'splits']).optional(),
   /** asked only when the answered purpose is one of these */
   purposes: Words.optional(),
   choicesFrom: z.enum(['industries', 'areas', 'localities', 'fields']).optional(),
@@ -72,6 +74,17 @@ export const FlowFile = z.strictObject({
     /** slots filled but not counted (they do not describe the business enough on their own) */
     uncounted: Words.default([]),
   }),
+  /** how a one-shot message says which business the user runs (src/dialogue/slots.ts businessPhrases) */
+  business: z
+    .strictObject({
+      verbs: Words,
+      startVerbs: Words,
+      objectMarkers: Words,
+      heads: Words,
+      copulas: Words,
+      wishCues: Words,
+    })
+    .default({ verbs: [], startVerbs: [], objectMarkers: [], heads: [], copulas: [], wishCues: [] }),
   categoryWeight: z.record(z.string(), z.number().min(0).max(1)).default({}),
   targetGroups: z.array(z.strictObject({ label: z.string().min(1), words: Words.min(1) })).default([]),
   slots: z.array(SlotDef).min(1),

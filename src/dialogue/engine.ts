@@ -15,7 +15,9 @@ import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
 import { IntentClassifier, wellFormed, type IntentMatch } from './intents.ts';
+import type { Purpose } from '../knowledge/schema.ts';
 import {
+  consultAnswer,
   definitionAnswer,
   deskAnswer,
   diagnosisResult,
@@ -211,6 +213,8 @@ export class DialogueEngine implements Engine {
       delete slots._task;
       state.awaiting = null;
       const place = findPlace(this.kb, msg);
+      // 「周南市で知財の相談先」: a new topic with the place
+      if (place && this.topicOf(msg)) return this.intent(state, 'desk', msg);
       if (place) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
     }
     if (intent) return this.intent(state, intent.name, msg);
@@ -219,9 +223,11 @@ export class DialogueEngine implements Engine {
     const cue = (words: string[]) => words.some((c) => key.includes(matchKey(c)));
     const found = extractSlots(this.slotCtx({ ...state, slots: {} }), msg);
     const oneShot = this.isOneShot(found);
-    if (place && (cue(this.data.intents.deskCues) || (!oneShot && cue(this.data.intents.deskCuesWeak)))) {
-      return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
-    }
+    const local = () => this.finish(state, deskAnswer(this.data, this.kb, place!.municipality, place!.area), false);
+    if (place && cue(this.data.intents.deskCues)) return local();
+    // 「再生の相談はどこ？」: the topic's desk (and the local one when a place is named)
+    if (!oneShot && cue(this.data.intents.consultCues) && this.topicOf(msg)) return this.intent(state, 'desk', msg);
+    if (place && !oneShot && cue(this.data.intents.deskCuesWeak)) return local();
     if (oneShot) return this.startDiagnosis(state, found, msg);
     return this.searchTurn(state, msg);
   }
@@ -239,13 +245,17 @@ export class DialogueEngine implements Engine {
         return this.startDiagnosis(state, extractSlots(this.slotCtx({ ...state, slots: {} }), msg), undefined);
       case 'desk': {
         const place = msg ? findPlace(this.kb, msg) : null;
-        if (place) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
+        const topic = this.topicOf(msg);
+        if (place && !topic) return this.finish(state, deskAnswer(this.data, this.kb, place.municipality, place.area), false);
         const focus = state.lastResults[0] ? this.kb.byId.get(state.lastResults[0]) : undefined;
-        if (focus?.kind === 'program' && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
+        if (!topic && !place && focus?.kind === 'program' && msg) return this.finish(state, followupAnswer(this.data, this.kb, focus, 'phone'), false);
+        // the desk for the topic (or the general one) at once; the local desk when the place is known, else 市町 buttons
+        const a = consultAnswer(this.data, this.kb, this.search, topic, place, msg);
         state.mode = 'idle';
-        slots._task = 'desk';
-        state.awaiting = 'municipality';
-        return this.result(state, [{ type: 'text', text: wording(this.data, 'desk.askMunicipality') }], 'municipality');
+        state.awaiting = a.askPlace ? 'municipality' : null;
+        if (a.askPlace) slots._task = 'desk';
+        else delete slots._task;
+        return this.finish(state, a, true);
       }
       case 'definition': {
         const found = extractSlots(this.slotCtx({ ...state, slots: {} }), msg);
@@ -285,10 +295,19 @@ export class DialogueEngine implements Engine {
     }
   }
 
+  /** The topic of a consultation question: the purpose (flow.yaml `purpose` words) the message names, or null. */
+  private topicOf(msg: string): Purpose | null {
+    const slot = slotDef(this.data, 'purpose');
+    if (!slot || !msg) return null;
+    const r = parseSlot(this.slotCtx({ ...this.fresh(), slots: {} }), slot, msg, false);
+    return r.status === 'ok' && typeof r.answer.value === 'string' ? (r.answer.value as Purpose) : null;
+  }
+
   // ---- the guided dialogue -------------------------------------------------------------------
 
+  /** The answers, with the one-shot message as `_query` (its words declare situations, flow.ts profileOf). */
   private answers(state: ConversationState): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(state.slots).filter(([k]) => !k.startsWith('_')));
+    return Object.fromEntries(Object.entries(state.slots).filter(([k]) => !k.startsWith('_') || k === '_query'));
   }
 
   private labels(state: ConversationState): Record<string, string> {
@@ -299,7 +318,7 @@ export class DialogueEngine implements Engine {
   }
 
   private slotCtx(state: ConversationState) {
-    return { kb: this.kb, flow: this.data.flow, answers: this.answers(state) };
+    return { kb: this.kb, flow: this.data.flow, answers: this.answers(state), tokenizer: this.deps.tokenizer };
   }
 
   private set(state: ConversationState, name: string, a: SlotAnswer): void {
@@ -461,7 +480,7 @@ export class DialogueEngine implements Engine {
     state.awaiting = awaiting;
     const offered = replies.flatMap((r) => (r.type === 'choices' ? r.choices : []));
     const slots = state.slots as Slots;
-    if (offered.length) slots._choices = Object.fromEntries(offered.map((c) => [c.label, c.value]));
+    if (offered.length) slots._choices = Object.fromEntries(offered.flatMap((c) => [[c.label, c.value], ...(c.display ? [[c.display, c.value]] : [])]));
     else delete slots._choices;
     return { replies, awaiting, choices: offered.map((c) => c.label), suggestions: [] };
   }

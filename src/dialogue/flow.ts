@@ -8,15 +8,19 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Purpose } from '../knowledge/schema.ts';
 import { classify } from '../eligibility/classify.ts';
 import { localityNames, needsArea } from '../eligibility/desks.ts';
-import { countFieldLimited, countMatches } from '../eligibility/match.ts';
+import { candidateIds, countFieldLimited, countMatches } from '../eligibility/match.ts';
 import type { CorporationValue, Headcount, Profile, StageValue } from '../eligibility/profile.ts';
 import { defaultEligibilityWording, type EligibilityWording } from '../eligibility/wording.ts';
 import { say, wording, type DialogueData, type SlotDef } from './data.ts';
+import { affirmed } from './slots.ts';
 
 /** Choice values the engine understands (adapters send them back verbatim). */
 export const CHOICE_PREFIX = { slot: 'slot:', intent: 'intent:', detail: 'detail:', change: 'change:' } as const;
 
-/** The profile the current answers describe (an open or missing answer = unknown). */
+/**
+ * The profile the current answers describe (an open or missing answer = unknown). `answers._query`
+ * (the one-shot message) gives the user's own words (clauses that deny something dropped).
+ */
 export function profileOf(answers: Record<string, unknown>): Profile {
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
   const emp = answers.employees;
@@ -30,6 +34,7 @@ export function profileOf(answers: Record<string, unknown>): Profile {
     stage: str(answers.stage) as StageValue | null,
     corporation: str(answers.corporation) as CorporationValue | null,
     fields: Array.isArray(answers.field) ? answers.field.filter((f): f is string => typeof f === 'string') : null,
+    words: typeof answers._query === 'string' ? affirmed(answers._query) : null,
   };
 }
 
@@ -58,7 +63,26 @@ export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<st
     case 'fieldLimited':
       // the field decides only when more than one field-limited programme still fits the other answers
       return countFieldLimited(kb, p, classOf(kb, p, w), w) > 1;
+    case 'splits':
+      return answerSplits(kb, slot, answers, w);
   }
+}
+
+/**
+ * Could an answer to `slot` change the suggestions? True when two of its choices leave different
+ * candidate programmes (current, no condition failed, purpose fitting or not stated): 法人・個人 matters
+ * for 資金調達 (経営者保証免除促進資金 is for 法人) and 創業時期 for 創業, not for most other purposes.
+ */
+export function answerSplits(kb: KnowledgeBase, slot: SlotDef, answers: Record<string, unknown>, w: EligibilityWording = defaultEligibilityWording()): boolean {
+  const choices = ownChoices(slot);
+  let first: string | null = null;
+  for (const c of choices) {
+    const p = profileOf({ ...answers, [slot.name]: c.value });
+    const ids = candidateIds(kb, p, classOf(kb, p, w), w).join('\n');
+    if (first === null) first = ids;
+    else if (ids !== first) return true;
+  }
+  return false;
 }
 
 /** The next slot to ask: the first in flow order not yet answered (an open answer counts) that applies. */
@@ -109,16 +133,24 @@ function fieldChoices(kb: KnowledgeBase, answers: Record<string, unknown>, name:
 
 /**
  * The buttons of a question: each choice labelled with the number of current programmes that would
- * still match after picking it, then 「わからない」 and (when there is a previous question) 「戻る」.
+ * still match after picking it — only when those numbers differ (`display` is then the bare choice,
+ * shown as the user's own line) — then 「わからない」 and (when there is a previous question) 「戻る」.
  * Values are `slot:<name>:<label>` / `intent:back`.
  */
 export function questionChoices(kb: KnowledgeBase, data: DialogueData, slot: SlotDef, answers: Record<string, unknown>, canGoBack: boolean): Choice[] {
   const out: Choice[] = [];
-  for (const c of rawChoices(kb, slot, answers, data.eligibility)) {
+  const raw = rawChoices(kb, slot, answers, data.eligibility);
+  const counts = raw.map((c) => {
     const p = profileOf({ ...answers, [slot.name]: c.value });
-    const count = countMatches(kb, p, classOf(kb, p, data.eligibility), data.eligibility);
-    out.push({ label: say(data, 'countLabel', { label: c.label, count }) ?? c.label, value: `${CHOICE_PREFIX.slot}${slot.name}:${c.answer}` });
-  }
+    return countMatches(kb, p, classOf(kb, p, data.eligibility), data.eligibility);
+  });
+  // a count helps only when the choices differ; the user's own chat line shows the bare choice
+  const differ = counts.some((n) => n !== counts[0]);
+  raw.forEach((c, i) => {
+    const value = `${CHOICE_PREFIX.slot}${slot.name}:${c.answer}`;
+    const label = differ ? (say(data, 'countLabel', { label: c.label, count: counts[i] }) ?? c.label) : c.label;
+    out.push(label === c.label ? { label, value } : { label, value, display: c.label });
+  });
   const unknown = wording(data, 'unknownChoice');
   out.push({ label: unknown, value: `${CHOICE_PREFIX.slot}${slot.name}:${unknown}` });
   if (canGoBack) out.push({ label: wording(data, 'backChoice'), value: `${CHOICE_PREFIX.intent}back` });

@@ -7,7 +7,7 @@
  */
 import type { Card, Choice, OutgoingMessage, Suggestion } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { isDatasetRef, type Desk, type KnowledgeRecord, type Program } from '../knowledge/schema.ts';
+import { isDatasetRef, type Desk, type KnowledgeRecord, type Program, type Purpose } from '../knowledge/schema.ts';
 import { findDefinition, type Classification } from '../eligibility/classify.ts';
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
@@ -17,6 +17,9 @@ import type { SearchService } from '../search/service.ts';
 import { matchKey } from '../text/normalize.ts';
 import { say, wording, wordingChoices, type DialogueData } from './data.ts';
 import { CHOICE_PREFIX, classOf } from './flow.ts';
+import { affirmed } from './slots.ts';
+
+export { affirmed };
 
 /** Replies plus what they recommend and the ids follow-ups refer to. */
 export interface Answer {
@@ -37,9 +40,21 @@ function detailChoice(data: DialogueData, id: string): Choice {
   return { label: wording(data, 'detailChoice'), value: `${CHOICE_PREFIX.detail}${id}` };
 }
 
-/** A programme/desk card with a 「詳しく」 button. */
+/**
+ * The title of a scheme's card: its 事業 first (「中小企業デジタル経営転換支援事業 › 先駆型補助金」), so a
+ * scheme is never shown by its sub-heading alone; other records keep their name. `sep` from replies.yaml
+ * (`schemeSeparator`).
+ */
+export function schemeTitle(data: DialogueData, kb: KnowledgeBase, rec: KnowledgeRecord, title = rec.name): string {
+  const parent = rec.kind === 'program' && rec.parent ? kb.byId.get(rec.parent) : undefined;
+  if (parent?.kind !== 'program' || title.includes(parent.name)) return title;
+  return `${parent.name}${wording(data, 'schemeSeparator')}${title}`;
+}
+
+/** A programme/desk card with a 「詳しく」 button; a scheme's card names its 事業. */
 function cardWithActions(data: DialogueData, rec: KnowledgeRecord, kb: KnowledgeBase): Card {
   const card = recordCard(rec, kb);
+  card.title = schemeTitle(data, kb, rec, card.title);
   card.actions = [detailChoice(data, rec.id)];
   return card;
 }
@@ -71,17 +86,6 @@ export function searchBoost(search: SearchService | null, query: string | undefi
   return boost;
 }
 
-/**
- * The clauses of a message that do not deny something: 「コロナ融資は使っていません」「債務超過も
- * ありません」 are dropped, so their words do not pull those programmes up. Clauses end at 。、！？.
- */
-export function affirmed(message: string): string {
-  return message
-    .split(/[。、！？!?\n]/)
-    .filter((c) => !/(ません|ないです|ていない|でない|じゃない|ではない|なかった|ない)(でした|です|よ|ね)?[\s)）]*$/.test(c.trim()))
-    .join('。');
-}
-
 /** The target groups of flow.yaml, declared when the user's words name them. */
 export function targetGroups(data: DialogueData, userWords: string): { label: string; words: string[]; declared: boolean }[] {
   const key = matchKey(affirmed(userWords));
@@ -93,6 +97,22 @@ export function matchOptions(data: DialogueData, search: SearchService | null, q
   return { boost: searchBoost(search, query), groups: targetGroups(data, query ?? ''), categoryWeight: data.flow.categoryWeight, wording: data.eligibility };
 }
 
+/**
+ * The best `n` matches, a 事業 left out when one of its schemes is shown (the scheme's card names its
+ * 事業: 「中小企業デジタル経営転換支援事業 › 先駆型補助金」); a scheme ranked below its 事業 takes its place.
+ */
+export function withoutUmbrellas<T extends { program: Program }>(matches: T[], n: number): T[] {
+  const top: T[] = [];
+  for (const m of matches) {
+    if (top.length >= n) break;
+    if (top.some((t) => t.program.parent === m.program.id)) continue;
+    const parentAt = top.findIndex((t) => t.program.id === m.program.parent);
+    if (parentAt >= 0) top[parentAt] = m;
+    else top.push(m);
+  }
+  return top;
+}
+
 /** Local 商工会議所/商工会 (the decided one, else every candidate) and the specialised desks. */
 export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; special: Desk[]; decided: boolean } {
   const local = p.municipality ? localDesks(kb, p.municipality, p.area) : null;
@@ -101,13 +121,14 @@ export function desksFor(kb: KnowledgeBase, p: Profile): { local: Desk[]; specia
 }
 
 /**
- * The matches shown: the best `count` prefectural programmes and, beside them, the best `national`
+ * The matches shown: the best `count` prefectural programmes (a 事業 giving way to its matched scheme,
+ * {@link withoutUmbrellas}) and, beside them, the best `national`
  * national programmes (records of an open dataset, knowledge/national/), in rank order — national
  * programmes are added to the local ones, never shown instead of them.
  */
 export function shownMatches<T extends { program: Program }>(matches: T[], count: number, national: number): T[] {
   const isNational = (m: T) => isDatasetRef(m.program.source);
-  const picked = new Set<T>([...matches.filter((m) => !isNational(m)).slice(0, count), ...matches.filter(isNational).slice(0, national)]);
+  const picked = new Set<T>([...withoutUmbrellas(matches.filter((m) => !isNational(m)), count), ...matches.filter(isNational).slice(0, national)]);
   return matches.filter((m) => picked.has(m));
 }
 
@@ -181,6 +202,77 @@ export function deskAnswer(data: DialogueData, kb: KnowledgeBase, municipality: 
   return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id) };
 }
 
+/**
+ * 「事業承継の相談はどこ？」「相談先」: the desk for the topic at once — the specialised desks whose
+ * `purposes` hold the topic (most specialised first: 事業承継 → 事業承継・引継ぎ支援センター, 経営改善・再生
+ * → 中小企業活性化協議会, 知財 → 知財総合支援窓口), else the general desk of intents/answers.yaml
+ * (`generalDesk`, よろず支援拠点) — then the local 商工会議所/商工会 when the place is known. Without a
+ * place, the 市町 are offered as buttons (`askPlace` true: the engine then reads a 市町 typed or chosen).
+ * Among the desks of the topic, those the message's own words match best (desk search: 「再生」 → 中小企業
+ * 活性化協議会 within 経営改善・再生) come first.
+ * @param topic a dialogue purpose read from the message, or null (general)
+ */
+export function consultAnswer(
+  data: DialogueData,
+  kb: KnowledgeBase,
+  search: SearchService | null,
+  topic: Purpose | null,
+  place: { municipality: string; area: string | null } | null,
+  message = '',
+): Answer & { askPlace: boolean } {
+  const general = search ? kb.byId.get(search.wording.generalDesk) : undefined;
+  // the general desk serves every topic: it is the answer only when no desk is specialised in this one
+  const special = rankDesksByWords(search, specialisedDesks(kb, topic, place?.municipality, 20).filter((d) => d !== general), message).slice(0, 2);
+  const desks: Desk[] = special.length ? special : general?.kind === 'desk' ? [general] : [];
+  const replies: OutgoingMessage[] = [];
+  const head = topic && special.length ? say(data, 'consult.topic', { topic }) : say(data, 'consult.general');
+  if (desks.length) {
+    replies.push(...text(head));
+    replies.push({
+      type: 'cards',
+      cards: desks.map((d) => {
+        const card = cardWithActions(data, d, kb);
+        const label = topic && special.includes(d) ? say(data, 'result.specialDeskLabel', { purpose: topic }) : null;
+        if (label) card.subtitle = label;
+        return card;
+      }),
+    });
+  }
+  let local: Desk[] = [];
+  if (place) {
+    const r = localDesks(kb, place.municipality, place.area);
+    local = r.decided ? [r.decided] : r.desks;
+    if (local.length) {
+      replies.push(...text(say(data, 'consult.local', { municipality: r.municipality })));
+      replies.push({ type: 'cards', cards: local.map((d) => {
+        const card = cardWithActions(data, d, kb);
+        card.subtitle = say(data, 'result.localDeskLabel', { deskType: d.deskType }) ?? card.subtitle;
+        return card;
+      }) });
+    }
+  } else {
+    const choices = kb.areas.map((a) => ({ label: a.name, value: a.name }));
+    replies.push({ type: 'choices', text: wording(data, 'consult.askPlace'), choices });
+  }
+  const shown = [...desks, ...local];
+  return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id), askPlace: !place };
+}
+
+/** Rank taken from a consultation desk per purpose it serves (so the most specialised desk wins close calls). */
+export const DESK_BREADTH = 0.05;
+
+/** `desks` (already ordered) re-ordered by the search score of `message` over desks; stable for ties and without search. */
+function rankDesksByWords(search: SearchService | null, desks: Desk[], message: string): Desk[] {
+  if (!search || desks.length < 2 || !matchKey(message)) return desks;
+  const score = new Map<string, number>();
+  const hits = search.search(message, { top: 30, kinds: ['desk'] }).hits;
+  const max = hits[0]?.score ?? 0;
+  if (max > 0) for (const h of hits) score.set(h.record.id, h.score / max);
+  // the words' relevance (0‥1), less a little per purpose the desk also serves: a desk for this topic alone wins a tie
+  const rank = (d: Desk) => (score.get(d.id) ?? 0) - DESK_BREADTH * (d.purposes?.length ?? 0);
+  return desks.map((d, i) => ({ d, i, s: rank(d) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.d);
+}
+
 /** Which fact a follow-up asks for (intents.yaml `followupFields`); 'detail' when none names one. */
 export function followupField(data: DialogueData, message: string): string {
   const key = matchKey(message);
@@ -245,7 +337,10 @@ export function searchAnswer(search: SearchService | null, message: string, data
   const { searchCards, searchMore } = data.flow;
   const res = search.search(message, { top: searchCards + searchMore });
   const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
-  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => ({ ...c, actions: c.actions ?? [detailChoice(data, c.id)] }));
+  const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => {
+    const rec = search.kb.byId.get(c.id);
+    return { ...c, title: rec ? schemeTitle(data, search.kb, rec, c.title) : c.title, actions: c.actions ?? [detailChoice(data, c.id)] };
+  });
   const more = res.answered ? res.hits.slice(searchCards).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` })) : [];
   const onward = wordingChoices(data, 'search.onward');
   const replies: OutgoingMessage[] = [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])];

@@ -11,6 +11,7 @@ import { mapIndustry } from '../eligibility/classify.ts';
 import { findFields } from '../eligibility/fields.ts';
 import { formatHeadcount } from '../eligibility/profile.ts';
 import { findQuantities, matchKey, MAX_NUMBER_DIGITS, normalize } from '../text/normalize.ts';
+import type { Token, Tokenizer } from '../text/tokenizer.ts';
 import type { ChoiceDef, FlowFile, SlotDef } from './data.ts';
 
 /** A value read for a slot and how to show it. `value: null` = 「わからない」 (open, no filter). */
@@ -31,6 +32,8 @@ export interface SlotContext {
   flow: FlowFile;
   /** current answers (for the area: which 市町) */
   answers: Record<string, unknown>;
+  /** kuromoji, to read which business a one-shot message says the user runs (without it: clauses only) */
+  tokenizer?: Tokenizer;
 }
 
 const KANJI_DIGIT: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 壱: 1, 弐: 2 };
@@ -52,6 +55,17 @@ export function kanjiNumbers(text: string): string {
     }
     return String(total + cur);
   });
+}
+
+/**
+ * The clauses of a message that do not deny something: 「コロナ融資は使っていません」「債務超過も
+ * ありません」 are dropped, so their words do not pull those programmes up. Clauses end at 。、！？.
+ */
+export function affirmed(message: string): string {
+  return message
+    .split(/[。、！？!?\n]/)
+    .filter((c) => !/(ません|ないです|ていない|でない|じゃない|ではない|なかった|ない)(でした|です|よ|ね)?[\s)）]*$/.test(c.trim()))
+    .join('。');
 }
 
 /** Does the answer say 「わからない」? */
@@ -111,14 +125,98 @@ function choiceValue(c: ChoiceDef): unknown {
 
 const ok = (value: unknown, label: string, also?: Record<string, SlotAnswer>): ParseOutcome => ({ status: 'ok', answer: { value, label }, ...(also ? { also } : {}) });
 
-/** Reads an industry: a choice label, or a keyword of knowledge/industries.yaml in the text. */
-function parseIndustry(ctx: SlotContext, text: string): ParseOutcome {
+/** A token of kuromoji that is part of a noun phrase (名詞, 接頭詞, or a suffix such as 屋・業). */
+const nounLike = (t: Token) => t.pos === '名詞' || t.pos === '接頭詞';
+/** 「の」 joining two nouns (「部品加工の会社」). */
+const joiner = (t: Token) => t.pos === '助詞' && t.pos_detail_1 === '連体化';
+
+/** The noun phrase ending just before token `end` (exclusive): nouns, joined by 「の」. */
+function nounPhraseBefore(tokens: Token[], end: number): { text: string; head: Token } | null {
+  let a = end;
+  while (a > 0 && (nounLike(tokens[a - 1]) || (joiner(tokens[a - 1]) && a - 1 > 0 && nounLike(tokens[a - 2]) && a < end))) a--;
+  if (a === end) return null;
+  return { text: tokens.slice(a, end).map((t) => t.surface_form).join(''), head: tokens[end - 1] };
+}
+
+const form = (t: Token) => (t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form);
+
+/**
+ * The noun phrases of a message that name the business the user runs, read from the sentence
+ * structure (kuromoji): the object of a business verb of flow.yaml `business.verbs` outside a clause
+ * stating a wish (「部品加工の会社をやっています」「飲食店を営んでいます」「パン屋をしています」), or of a
+ * founding verb (`business.startVerbs`, also in a wish: 「和菓子屋を個人で開業して」「カフェを開きたい」),
+ * or a noun phrase ending in one of `business.heads` before a copula (「建設会社です」「運送業です」).
+ * In text order; [] when the message does not say.
+ */
+export function businessPhrases(tokenizer: Tokenizer, flow: FlowFile, text: string): string[] {
+  const b = flow.business;
+  const tokens = tokenizer.tokenize(normalize(text).slice(0, 500));
+  const verbs = new Set(b.verbs);
+  const startVerbs = new Set(b.startVerbs);
+  const heads = b.heads.map(matchKey);
+  // the clause of each token, and whether that clause states a wish (「…を入れたい」)
+  const clauseOf: number[] = [];
+  const clauses: string[] = [''];
+  for (const t of tokens) {
+    clauseOf.push(clauses.length - 1);
+    clauses[clauses.length - 1] += t.surface_form;
+    if (t.pos === '記号' && /[。、！？!?]/.test(t.surface_form)) clauses.push('');
+  }
+  const wish = clauses.map((c) => b.wishCues.some((w) => c.includes(w)));
+  const out: { at: number; text: string }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const f = verbs.has(form(t)) || verbs.has(t.surface_form);
+    const s = startVerbs.has(form(t)) || startVerbs.has(t.surface_form);
+    // a wish names the business only when it is to start one (「カフェを開きたい」), not to buy or order
+    if ((f && !wish[clauseOf[i]]) || s) {
+      // the verb's own object: a particle right before it (「パン屋をしています」; 「工作機械を導入し」 is 導入する),
+      // back to the object marker (を/は) within a few tokens (「和菓子屋を個人で開業」)
+      if (i > 0 && tokens[i - 1].pos === '助詞') {
+        for (let j = i - 1; j >= Math.max(0, i - 6); j--) {
+          const u = tokens[j];
+          if (u.pos === '助詞' && b.objectMarkers.includes(u.surface_form)) {
+            const np = nounPhraseBefore(tokens, j);
+            if (np) out.push({ at: j, text: np.text });
+            break;
+          }
+          if (u.pos === '動詞' || (u.pos === '記号' && /[。、！？]/.test(u.surface_form))) break;
+        }
+      }
+    }
+    // 「〇〇業です」 states the business even after a wish that modifies it (「工場を新設したい製造業です」)
+    if (t.pos === '助動詞' && b.copulas.includes(form(t))) {
+      const np = nounPhraseBefore(tokens, i);
+      if (np && heads.some((h) => h && matchKey(np.head.surface_form).endsWith(h))) out.push({ at: i, text: np.text });
+    }
+  }
+  return out.sort((x, y) => x.at - y.at).map((x) => x.text);
+}
+
+/** The clauses of a message that do not state a wish (flow.yaml `business.wishCues`: 「…を入れたい」). */
+function statedClauses(flow: FlowFile, text: string): string[] {
+  return normalize(text)
+    .split(/[。、！？!?\n]/)
+    .filter((c) => c.trim() && !flow.business.wishCues.some((w) => c.includes(w)));
+}
+
+/**
+ * Reads an industry: a choice label, or a keyword of knowledge/industries.yaml in the text.
+ * In a longer message (`direct` false) the 業種 is the business the user says they run
+ * ({@link businessPhrases}); failing that, an industry word outside the clauses that state a wish —
+ * 「リースで新しい工作機械を入れたい」 does not make the business a リース業.
+ */
+function parseIndustry(ctx: SlotContext, text: string, direct = true): ParseOutcome {
   const choice = ctx.kb.industries.choices.find((c) => matchKey(c.label) === matchKey(text).replace(/[（(]該当\d+件[）)]$/, ''));
   if (choice) return ok(choice.industry, choice.label);
-  const m = mapIndustry(ctx.kb.industries, text);
-  if (!m) return { status: 'invalid' };
-  const phrase = phraseAround(text, m.keyword);
-  return ok(phrase, phrase);
+  const candidates = direct ? [text] : [...(ctx.tokenizer ? businessPhrases(ctx.tokenizer, ctx.flow, text) : []), ...statedClauses(ctx.flow, text)];
+  for (const c of candidates) {
+    const m = mapIndustry(ctx.kb.industries, c);
+    if (!m) continue;
+    const phrase = phraseAround(c, m.keyword);
+    return ok(phrase, phrase);
+  }
+  return { status: 'invalid' };
 }
 
 /** Reads a headcount: 「25人」「二十五名」「25」, zero words, or a range choice. */
@@ -215,7 +313,7 @@ export function parseSlot(ctx: SlotContext, slot: SlotDef, text: string, direct 
     if (direct && isUnknown(ctx.flow, text)) return { status: 'unknown' };
     switch (slot.parser) {
       case 'industry':
-        return parseIndustry(ctx, text);
+        return parseIndustry(ctx, text, direct);
       case 'headcount':
         return parseHeadcount(slot, text, direct);
       case 'yen':

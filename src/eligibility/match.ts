@@ -4,8 +4,11 @@
  * profile value still unknown, filters nothing. Only `status: current` programmes are suggested.
  * A programme limited to 技術・産業分野 (`eligibility.fields`) is suggested only to a business of
  * one of those fields; while the field is unknown it fails that condition (a close miss).
- * Ranking: purpose fit first (the dialogue's purpose against `eligibility.purposes`), then how many
- * conditions were positively confirmed, then an optional relevance boost (e.g. free-text search score).
+ * Ranking, as a 相談員 recommends: purpose fit first (the dialogue's purpose against
+ * `eligibility.purposes`); then fit — each stated condition the business is confirmed to meet
+ * (size, 従業員 range, industry, applicant type, field, area, situation; {@link FIT_WEIGHT}) ranks a
+ * programme above one that only shares the purpose, and a generic one (no condition besides the
+ * purpose) comes after; then the relevance of the user's own words (search score) and the category.
  * The sentences (why it fits, what excluded it) are the templates of intents/eligibility.yaml
  * (src/eligibility/wording.ts); this file only chooses one and fills it.
  */
@@ -15,6 +18,7 @@ import { isDatasetRef, type Program } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { mapIndustry, type Classification } from './classify.ts';
 import { fieldFits } from './fields.ts';
+import { situationDeclared, situationsOf } from './situations.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
 import { phrase } from '../search/wording.ts';
 import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
@@ -80,7 +84,14 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
   const e = program.eligibility;
   const c = w.checks;
   const out: CheckResult[] = [];
-  if (!e) return out;
+  if (!e) {
+    // a scheme without conditions of its own still carries its 事業's situation (企業立地 …)
+    for (const sc of situationsOf(kb, program)) {
+      const ok = situationDeclared(sc.situation, p);
+      out.push({ field: 'situations', ok, text: phrase(ok ? c.situations.fits : c.situations.excluded, { condition: sc.situation?.condition ?? sc.label, text: sc.text }) });
+    }
+    return out;
+  }
   if (e.size && e.size !== 'any') {
     const v = e.size === 'sme' ? cls.sme : cls.smallEnterprise;
     out.push({ field: 'size', ok: v, text: outcome(c.size, v, { size: w.labels.sizes[e.size] }) });
@@ -149,12 +160,38 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const ok = fieldFits(kb, p, e.fields);
     out.push({ field: 'fields', ok, text: outcome(c.fields, ok, { fields: e.fields.join('、') }) });
   }
+  for (const sc of situationsOf(kb, program)) {
+    const ok = situationDeclared(sc.situation, p);
+    const vars = { condition: sc.situation?.condition ?? sc.label, text: sc.text };
+    out.push({ field: 'situations', ok, text: phrase(ok ? c.situations.fits : c.situations.excluded, vars) });
+  }
   if (p.purpose && e.purposes?.length) {
     const ok = e.purposes.includes(p.purpose);
     out.push({ field: 'purposes', ok, text: ok ? phrase(c.purposes.fits, { purpose: p.purpose }) : phrase(c.purposes.excluded, { purposes: e.purposes.join('・') }) });
   }
   return out;
 }
+
+/**
+ * Rank points per condition the business is confirmed to meet (CheckResult.field). A condition that
+ * singles out the business (its size, headcount, industry, field, situation) counts more than a
+ * broad one (法人・個人, 創業段階).
+ */
+export const FIT_WEIGHT: Readonly<Record<string, number>> = {
+  size: 2,
+  employees: 2,
+  industries: 2,
+  industryGroups: 1.5,
+  fields: 2,
+  situations: 2,
+  applicantTypes: 1,
+  municipalities: 1.5,
+  servedBy: 1.5,
+  capital: 1,
+  stages: 1,
+};
+/** Rank points taken from a generic programme (no stated condition besides the purpose). */
+export const GENERIC_PENALTY = 1;
 
 /** A programme whose purpose differs still counts as a close miss when the user's own words match it this well (0‥1). */
 export const MISS_BOOST = 0.3;
@@ -210,9 +247,11 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
     const purpose = checks.find((c) => c.field === 'purposes');
     const boost = opts.boost?.get(program.id) ?? 0;
     if (failed.length === 0) {
-      const confirmed = checks.filter((c) => c.ok === true && c.field !== 'purposes').length;
+      const conditions = checks.filter((c) => c.field !== 'purposes');
+      const fit = conditions.reduce((sum, c) => sum + (c.ok === true ? (FIT_WEIGHT[c.field] ?? 1) : 0), 0);
       const purposes = program.eligibility?.purposes?.length ?? 0;
-      let score = 0.5 * confirmed + 4 * boost;
+      let score = fit + 4 * boost;
+      if (!conditions.length) score -= GENERIC_PENALTY;
       if (purpose?.ok) score += 10 + 3 / purposes;
       else if (p.purpose && !purposes) score -= 2; // silent about purpose: kept, ranked low
       if (program.parent) score += 0.5; // a named scheme is more actionable than its 事業
@@ -269,4 +308,17 @@ export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification,
     if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
   }
   return n;
+}
+
+/**
+ * Ids of the current programmes a profile leaves as candidates: no condition failed, and the purpose
+ * fits or the programme does not state one. Sorted; for telling whether an answer changes anything.
+ */
+export function candidateIds(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): string[] {
+  const ids: string[] = [];
+  for (const program of kb.programs) {
+    if (program.status !== 'current') continue;
+    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) ids.push(program.id);
+  }
+  return ids.sort();
 }

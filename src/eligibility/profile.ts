@@ -33,6 +33,11 @@ export interface Profile {
    * [] = none of the listed fields (「その他の分野」).
    */
   fields?: string[] | null;
+  /**
+   * the user's own words about the business and the wish (the one-shot message, clauses that deny
+   * something dropped): they declare situations (knowledge/situations.yaml `keywords`); null = none
+   */
+  words?: string | null;
 }
 
 /** Lower and upper bound of a headcount (人); upper null = unbounded; both null when unknown. */

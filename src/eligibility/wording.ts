@@ -42,6 +42,7 @@ export const EligibilityWording = z.strictObject({
     servedBy: z.strictObject({ ...check('desks'), excludedDistrict: tpl('desks', 'place', 'desk') }),
     capital: z.strictObject({ ...check('limit'), excluded: tpl('limit', 'capital') }),
     fields: z.strictObject(check('fields')),
+    situations: z.strictObject({ fits: tpl('condition', 'text'), excluded: tpl('condition', 'text') }),
     purposes: z.strictObject({ fits: tpl('purpose'), excluded: tpl('purposes') }),
     targetGroup: z.strictObject({ declared: tpl('group'), undeclared: tpl('group') }),
   }),

@@ -5,7 +5,8 @@
  *    chat (the question `q` as one message); with an area the expected desk must come first;
  *  - dev-dialogue-profiles.jsonl: each profile as a guided dialogue (「診断」, then every question
  *    answered in words from the profile) and as its one-shot message (then the remaining questions):
- *    at least one expected programme and one expected desk suggested, none of `must_not`.
+ *    at least one expected programme and one expected desk suggested, none of `must_not` (violations
+ *    counted, target 0), and the mean number of questions asked before the result.
  * Prints the figures; a case that fails is listed with what was suggested.
  */
 import { readFileSync } from 'node:fs';
@@ -74,15 +75,18 @@ export function answerFor(profile: DialogueCase['profile'], slot: string): strin
   }
 }
 
-/** Runs a conversation: `first`, then answers every question from the profile until a result. */
-async function converse(engine: Engine, user: string, first: string, profile: DialogueCase['profile']): Promise<{ turns: number; last: TurnResult }> {
+/**
+ * Runs a conversation: `first`, then answers every question from the profile until a result.
+ * @returns `questions`: how many questions the bot asked before the result (the turns it awaited an answer)
+ */
+async function converse(engine: Engine, user: string, first: string, profile: DialogueCase['profile']): Promise<{ questions: number; last: TurnResult }> {
   let turn = await engine.handle(user, { type: 'text', text: first });
-  let n = 1;
-  while (turn.awaiting && n < 20) {
+  let questions = 0;
+  while (turn.awaiting && questions < 20) {
+    questions++;
     turn = await engine.handle(user, { type: 'text', text: answerFor(profile, turn.awaiting) });
-    n++;
   }
-  return { turns: n, last: turn };
+  return { questions, last: turn };
 }
 
 function scoreDialogue(c: DialogueCase, last: TurnResult): { program: boolean; desk: boolean; clean: boolean; bad: string[] } {
@@ -142,13 +146,15 @@ export async function run(): Promise<void> {
     let desk = 0;
     let clean = 0;
     let all = 0;
-    let turns = 0;
+    let questions = 0;
+    let violations = 0;
     const fails: string[] = [];
     for (const c of dialogues) {
       const user = `eval-${mode}-${c.id}`;
-      const { turns: n, last } = await converse(engine, user, mode === 'guided' ? '診断' : c.one_shot, c.profile);
-      turns += n;
+      const { questions: n, last } = await converse(engine, user, mode === 'guided' ? '診断' : c.one_shot, c.profile);
+      questions += n;
       const s = scoreDialogue(c, last);
+      violations += s.bad.length;
       prog += +s.program;
       desk += +s.desk;
       clean += +s.clean;
@@ -158,7 +164,7 @@ export async function run(): Promise<void> {
       }
     }
     out.push(
-      `Dialogue profiles, ${mode} (dev-dialogue-profiles): all three ${pct(all, dialogues.length)}; programme ${pct(prog, dialogues.length)}, desk ${pct(desk, dialogues.length)}, no must_not ${pct(clean, dialogues.length)}; turns/profile ${(turns / Math.max(1, dialogues.length)).toFixed(1)}`,
+      `Dialogue profiles, ${mode} (dev-dialogue-profiles): all three ${pct(all, dialogues.length)}; programme hit ${pct(prog, dialogues.length)}, desk hit ${pct(desk, dialogues.length)}, no must_not ${pct(clean, dialogues.length)}; must_not violations ${violations}; mean questions asked ${(questions / Math.max(1, dialogues.length)).toFixed(2)}`,
       ...fails.map((f) => `  miss ${f}`),
     );
   }

@@ -102,6 +102,7 @@ function figures(rec: KnowledgeRecord): { path: Path; text: string; yen?: number
     add(['eligibility', 'continuingOnly'], rec.eligibility?.continuingOnly, 'continuingOnly');
     if (rec.reception?.start) add(['reception', 'start'], { text: rec.reception.start }, 'reception start');
     if (rec.reception?.end) add(['reception', 'end'], { text: rec.reception.end }, 'reception end');
+    rec.eligibility?.situations?.forEach((x, i) => add(['eligibility', 'situations', i], x, `situation ${x.label}`));
   }
   if (rec.kind === 'definition') {
     rec.rows?.forEach((r, i) => {
@@ -140,6 +141,7 @@ function references(rec: KnowledgeRecord): { path: Path; id: string; kinds: stri
 export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [...checkFieldsFile(kb), ...checkNationalOverrides(kb, texts)];
   const fieldLabels = new Set(kb.fields.fields.map((f) => f.label));
+  const situationLabels = new Set((kb.situations?.situations ?? []).map((x) => x.label));
   const sourceFiles = new Set(kb.sources.map((s) => s.file));
   for (const rec of kb.records) {
     // origins are read only to locate a problem (from the startup snapshot they cost a YAML parse);
@@ -171,6 +173,9 @@ export function checkIntegrity(kb: KnowledgeBase, texts: SourceTexts): Knowledge
     if (rec.kind === 'program') {
       rec.eligibility?.fields?.forEach((f, i) => {
         if (!fieldLabels.has(f)) problems.push({ ...at(['eligibility', 'fields', i]), message: `${rec.id}: unknown field "${f}" (not a label of knowledge/fields.yaml)` });
+      });
+      rec.eligibility?.situations?.forEach((x, i) => {
+        if (!situationLabels.has(x.label)) problems.push({ ...at(['eligibility', 'situations', i, 'label']), message: `${rec.id}: unknown situation "${x.label}" (not a label of knowledge/situations.yaml)` });
       });
     }
     for (const r of references(rec)) {
@@ -304,13 +309,47 @@ export function checkVocabulary(kb: KnowledgeBase): KnowledgeProblem[] {
 }
 
 /**
- * Full check as run by `knowledge check`: schema, syntax, then integrity; `warnings` are the
- * vocabulary warnings of a valid catalogue ({@link checkVocabulary}), which do not make it invalid.
- * @returns every problem; an empty list means the catalogue is valid.
+ * Why a programme's `name` reads as a sentence or a bare sub-heading rather than a scheme's name, or
+ * null: it holds 、 or 。; it ends like a sentence (「…を支援」「…を補助」「…します」「…ため」); or it
+ * is a bare type heading (「先駆型」: a name ending in 型・枠・コース). Users meet the name on
+ * every card; the scheme's printed name belongs there, the sentence in `summary`.
+ */
+export function sentenceLikeName(name: string): string | null {
+  const n = name.normalize('NFKC').trim();
+  if (/[、。]/.test(n)) return 'reads as a sentence (holds 、 or 。)';
+  if (/(を|に)(支援|補助|助成|推進|促進|創出)$|(します|する|ため|ます)$/.test(n)) return 'reads as a sentence (ends like one)';
+  if (/(型|枠|コース)$/.test(n)) return 'is a bare sub-heading';
+  return null;
+}
+
+/**
+ * Warnings of `knowledge check` (the catalogue still loads): programme names that read as a sentence
+ * or a bare sub-heading ({@link sentenceLikeName}), located at the `name` field.
+ */
+export function checkWarnings(kb: KnowledgeBase): KnowledgeProblem[] {
+  const out: KnowledgeProblem[] = [];
+  for (const rec of kb.programs) {
+    const why = sentenceLikeName(rec.name);
+    if (!why) continue;
+    const org = kb.origin.get(rec.id);
+    const at = org ? { file: org.parsed.file, ...locate(org.parsed, [org.index, 'name']) } : { file: kb.dir, line: 1, column: 1 };
+    out.push({ ...at, message: `warning: ${rec.id}: name "${rec.name}" ${why}; use the scheme's printed name where the source has one (the sentence belongs in summary)` });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/**
+ * Full check as run by `knowledge check`: schema, syntax, then integrity.
+ * @returns every problem (an empty list means the catalogue is valid) and the warnings, which do not
+ * stop the catalogue from loading.
  */
 export function checkKnowledge(dir?: string, seedsDir?: string): { problems: KnowledgeProblem[]; kb: KnowledgeBase | null; warnings: KnowledgeProblem[] } {
   const { kb, problems } = loadKnowledge(dir);
   if (!kb) return { problems, kb: null, warnings: [] };
   const integrity = checkIntegrity(kb, readSources(kb, seedsDir));
-  return { problems: [...problems, ...integrity], kb: integrity.length ? null : kb, warnings: integrity.length ? [] : checkVocabulary(kb) };
+  return {
+    problems: [...problems, ...integrity],
+    kb: integrity.length ? null : kb,
+    warnings: integrity.length ? [] : [...checkVocabulary(kb).map((w) => ({ ...w, message: `warning: ${w.message}` })), ...checkWarnings(kb)],
+  };
 }

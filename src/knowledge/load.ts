@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, isNode, isSeq, type Document, type Node as 
 import type { ZodType } from 'zod';
 import {
   FieldsFile,
+  SituationsFile,
   IndustriesFile,
   NationalOverridesFile,
   RecordsFile,
@@ -79,6 +80,8 @@ export interface KnowledgeBase {
   industries: z.infer<typeof IndustriesFile>;
   /** knowledge/fields.yaml: the 技術・産業分野 vocabulary (empty when the file is absent) */
   fields: FieldsFile;
+  /** knowledge/situations.yaml: particular situations programmes are for (empty when the file is absent) */
+  situations: SituationsFile;
   sources: z.infer<typeof SourcesFile>;
   /** knowledge/national-overrides.yaml (empty when the file is absent) */
   nationalOverrides: NationalOverridesFile;
@@ -178,10 +181,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'sources' | 'nationalOverrides'> = {
+const SPECIAL_FILES: Record<string, 'synonyms' | 'industries' | 'fields' | 'situations' | 'sources' | 'nationalOverrides'> = {
   'synonyms.yaml': 'synonyms',
   'industries.yaml': 'industries',
   'fields.yaml': 'fields',
+  'situations.yaml': 'situations',
   'sources.yaml': 'sources',
   'national-overrides.yaml': 'nationalOverrides',
 };
@@ -195,6 +199,7 @@ interface KnowledgeData {
   synonyms: z.infer<typeof SynonymsFile>;
   industries: z.infer<typeof IndustriesFile>;
   fields: FieldsFile;
+  situations?: SituationsFile;
   sources: z.infer<typeof SourcesFile>;
   nationalOverrides?: NationalOverridesFile;
 }
@@ -225,6 +230,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR, opts: { skip?: (relPa
   let synonyms: z.infer<typeof SynonymsFile> = [];
   let industries: z.infer<typeof IndustriesFile> = { groups: [], special: [], choices: [] };
   let fields: FieldsFile = { fields: [] };
+  let situations: SituationsFile = { situations: [] };
   let sources: z.infer<typeof SourcesFile> = [];
   let nationalOverrides: NationalOverridesFile = NO_OVERRIDES;
   for (const path of files) {
@@ -247,6 +253,10 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR, opts: { skip?: (relPa
       const r = validate(parsed, FieldsFile);
       problems.push(...r.problems);
       if (r.value) fields = r.value;
+    } else if (special === 'situations') {
+      const r = validate(parsed, SituationsFile);
+      problems.push(...r.problems);
+      if (r.value) situations = r.value;
     } else if (special === 'sources') {
       const r = validate(parsed, SourcesFile);
       problems.push(...r.problems);
@@ -278,7 +288,7 @@ export function loadKnowledge(dir = DEFAULT_KNOWLEDGE_DIR, opts: { skip?: (relPa
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const hasSchemaErrors = problems.length > 0;
-  const data: KnowledgeData = { records, synonyms, industries, fields, sources, nationalOverrides };
+  const data: KnowledgeData = { records, synonyms, industries, fields, situations, sources, nationalOverrides };
   if (!hasSchemaErrors) writeSnapshot(hash, data);
   return { kb: hasSchemaErrors ? null : assemble(dir, hash, data, () => origin), problems };
 }
@@ -300,6 +310,7 @@ function assemble(dir: string, hash: string, data: KnowledgeData, origins: () =>
     synonyms: data.synonyms,
     industries: data.industries,
     fields: data.fields ?? { fields: [] },
+    situations: data.situations ?? { situations: [] },
     sources: data.sources,
     nationalOverrides: data.nationalOverrides ?? NO_OVERRIDES,
     hash,

@@ -11,7 +11,7 @@
  *  - `measure`    policy entries (002 基本方向/取組/数値目標; 003 historical) — knowledge/policy/*.yaml
  *
  * Non-record data: knowledge/synonyms.yaml, knowledge/industries.yaml, knowledge/fields.yaml,
- * knowledge/sources.yaml.
+ * knowledge/situations.yaml, knowledge/sources.yaml.
  */
 import { z } from 'zod';
 
@@ -147,6 +147,13 @@ export const Eligibility = z.strictObject({
    * states it: 「対象分野 環境・エネルギー、医療(ヘルスケアを含む。)、バイオ関連分野」 (001 L784).
    */
   fields: z.array(z.string().min(1)).optional(),
+  /**
+   * particular situations the programme is for (labels of knowledge/situations.yaml), each with the
+   * condition as printed in the cited lines: 新規立地 (「企業立地に係る設備投資・新規雇用」, 001 L577),
+   * コンビナート企業, 商店街組合等, 運送事業者, 東部地域, 商工会議所等 as applicant. Suggested only when
+   * the user's answers or words say the situation applies; otherwise a close miss with `text`.
+   */
+  situations: z.array(z.strictObject({ label: z.string().min(1), text: z.string().min(1) })).optional(),
 });
 export type Eligibility = z.infer<typeof Eligibility>;
 
@@ -361,6 +368,32 @@ export const FieldsFile = z.strictObject({
   note: z.string().optional(),
 });
 export type FieldsFile = z.infer<typeof FieldsFile>;
+
+/**
+ * knowledge/situations.yaml: the particular situations some programmes are for
+ * (`eligibility.situations` holds their labels) and how a user's answers or words say it applies:
+ *  - `keywords`: words in the user's own message (「工場を新設」「コンビナート」「商店街振興組合」);
+ *  - `industries`: words in the user's answered 業種 (運送事業者: 「運送業」「物流」) — only the business
+ *    the user runs counts, not what they want to buy;
+ *  - `purposes`: dialogue purposes that mean it (企業立地);
+ *  - `municipalities`: 市町 inside the region, only where the source lists them.
+ * `condition`: how 「対象外は？」 names the situation.
+ */
+export const SituationsFile = z.strictObject({
+  situations: z.array(
+    z.strictObject({
+      label: z.string().min(1),
+      condition: z.string().min(1),
+      keywords: z.array(z.string().min(1)).default([]),
+      industries: z.array(z.string().min(1)).default([]),
+      purposes: z.array(Purpose).default([]),
+      municipalities: z.array(z.string().min(1)).default([]),
+      note: z.string().optional(),
+    }),
+  ),
+  note: z.string().optional(),
+});
+export type SituationsFile = z.infer<typeof SituationsFile>;
 
 /** knowledge/sources.yaml: the documents a record may cite. */
 export const SourcesFile = z.array(

@@ -52,3 +52,17 @@ export function turnText(t: TurnResult): string {
     .map((r) => (r.type === 'text' ? r.text : r.type === 'choices' ? `${r.text}\n${r.choices.map((c) => c.label).join(' | ')}` : r.type === 'cards' ? r.cards.map((c) => `${c.title} ${c.fields.map((f) => `${f.label}:${f.value}`).join(' ')} ${c.phone ?? ''}`).join('\n') : r.text))
     .join('\n');
 }
+
+/**
+ * Sends `first`, then answers each question the engine asks from `answers` (slot name → text; a slot
+ * without an answer gets 「わからない」) until a result. Returns every turn: what a user meets when the
+ * engine decides which questions to ask.
+ */
+export async function converse(engine: DialogueEngine, user: string, first: string, answers: Record<string, string>): Promise<TurnResult[]> {
+  const out: TurnResult[] = [await engine.handle(user, { type: 'text', text: first })];
+  while (out[out.length - 1].awaiting && out.length < 20) {
+    const slot = out[out.length - 1].awaiting!;
+    out.push(await engine.handle(user, { type: 'text', text: answers[slot] ?? 'わからない' }));
+  }
+  return out;
+}

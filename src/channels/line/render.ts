@@ -22,7 +22,7 @@ function postback(choice: Choice, maxLabel: number): messagingApi.PostbackAction
     type: 'postback',
     label: truncate(choice.label, maxLabel),
     data: truncate(choice.value, LINE_LIMITS.data),
-    displayText: truncate(choice.label, 300),
+    displayText: truncate(choice.display ?? choice.label, 300),
   };
 }
 

@@ -18,7 +18,7 @@ export interface ChoiceValue {
 
 function messageBack(c: Choice): CardAction {
   const value: ChoiceValue = { shienChoice: c.value, label: c.label };
-  return { type: ActionTypes.MessageBack, title: c.label, text: c.label, displayText: c.label, value };
+  return { type: ActionTypes.MessageBack, title: c.label, text: c.label, displayText: c.display ?? c.label, value };
 }
 
 /** Teams shows at most 6 buttons on a hero card. */

@@ -57,7 +57,7 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
   function bubble(who, text) { var m = el('div', 'msg ' + who); m.appendChild(el('div', 'bubble', text)); log.appendChild(m); }
   function button(cls, c) {
     var b = el('button', cls, c.label); b.type = 'button';
-    b.addEventListener('click', function () { send({ choice: c.value }, c.label); });
+    b.addEventListener('click', function () { send({ choice: c.value }, c.display || c.label); });
     return b;
   }
   function card(c) {
