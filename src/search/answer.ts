@@ -5,6 +5,7 @@
 import type { Card, CardField } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Desk, KnowledgeRecord } from '../knowledge/schema.ts';
+import { parsePhones, phoneLabel } from '../text/phone.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
 
 let defaultWording: AnswersWording | null = null;
@@ -18,6 +19,62 @@ function wordingOrDefault(w?: AnswersWording): AnswersWording {
 export function oneLine(summary: string): string {
   const i = summary.indexOf('。');
   return i >= 0 ? summary.slice(0, i + 1) : summary;
+}
+
+/**
+ * Removes the references staff use to find a line in the sources, which mean nothing to a business
+ * owner: a cited line range as the code prints it (「（001 L3195-3198）」, 「（001 L3160、L3198）」), a data
+ * file path (「knowledge/industries.yaml」) and a table-position label (「（表の2行目）」, 「表の2行目、」).
+ * What else a bracket holds stays (「融資限度額（表の2行目、百万円）」 → 「融資限度額（百万円）」). Linear time.
+ * The line range itself stays available to staff: `Card.sourceRef`, the 詳しく card, `cli ask`.
+ */
+export function withoutInternalRefs(text: string): string {
+  return text
+    // 「001 L3195-3198」 or a bare 「L3198」 (never part of a word such as 「LINE」 or 「HTML5」)
+    .replace(/(?:\d{3}\s+)?(?<![A-Za-z0-9])L\d+(?:[-–]\d+)?/g, '')
+    .replace(/[、,]?\s*knowledge\/[\w./-]+\.ya?ml/g, '')
+    .replace(/表の\d+行目[、,]?/g, '')
+    .replace(/[（(]\s*[、,]?\s*[）)]/g, '')
+    .replace(/([（(])\s*[、,]\s*/g, '$1')
+    .replace(/\s*[、,]\s*([）)])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+/** 「001 L1530-1531」: where a record is printed (staff only). */
+export function sourceRef(rec: KnowledgeRecord): string {
+  const [a, b] = rec.source.lines;
+  return `${rec.source.file} L${a}${b !== a ? `-${b}` : ''}`;
+}
+
+/** Characters of `s` that carry meaning (letters, digits, kana, kanji), for comparing texts. */
+function meaning(s: string): string {
+  return s.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
+/**
+ * The summary's first sentence that tells something the card does not already show. A sentence that
+ * only restates the title, the subtitle (desk type), the 市町 and the address (「下関市にある商工会議所
+ * （下関市南部町21-19）。」) or the phone is skipped; a bracket quoting the address or the phone is dropped.
+ * Returns '' when no sentence adds anything.
+ */
+export function informativeLine(summary: string, shown: { title: string; subtitle?: string; address?: string; phone?: string; municipality?: string }): string {
+  const address = shown.address?.replace(/^〒?\s*\d{3}-?\d{4}\s*/, '');
+  const known = [shown.title, shown.subtitle, address, shown.phone, shown.municipality].filter((x): x is string => !!x).map(meaning).filter((x) => x.length >= 2);
+  const sentences = summary.match(/[^。]+。?/g) ?? [];
+  for (const raw of sentences) {
+    // drop a bracket that quotes the address or the phone: 「（山口市熊野町1-10）」「（…、県庁 083-933-3166）」
+    // (one level of nesting: 「（周南市御影町1-1 (株)トクヤマ 徳山製造所内）」)
+    const sentence = raw.replace(/[（(]((?:[^（）()]|[（(][^（）()]*[）)])*)[）)]/g, (m, inner: string) => {
+      const k = meaning(inner);
+      return (address && k.length >= 4 && meaning(address).includes(k)) || (shown.phone && k.includes(meaning(shown.phone))) ? '' : m;
+    }).trim();
+    let rest = meaning(sentence);
+    for (const k of known) rest = rest.split(k).join('');
+    // what is left of a restating sentence is a particle or a generic noun: 「にある」「団体」
+    if (rest.replace(/にある|にあります|です|である|の/g, '').length > 3) return sentence;
+  }
+  return '';
 }
 
 /**
@@ -42,7 +99,8 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
   const L = w.labels;
   const f: CardField[] = [];
   const add = (key: string, value: string | undefined, label = L[key] ?? key) => {
-    if (value) f.push({ label, value });
+    const shown = value ? withoutInternalRefs(value) : '';
+    if (shown) f.push({ label: withoutInternalRefs(label) || label, value: shown });
   };
   switch (rec.kind) {
     case 'program': {
@@ -104,21 +162,46 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
         ? fill(wording.card.status.historical, { period: source?.period ?? `${rec.fiscalYear}年度` })
         : null;
   const contact = contactDesk(rec, kb);
+  const phone = contact?.phone;
+  const line = withoutInternalRefs(
+    informativeLine(rec.summary, {
+      title: rec.name,
+      subtitle,
+      address: rec.kind === 'desk' ? rec.address : undefined,
+      phone: rec.kind === 'desk' ? phone : undefined,
+      municipality: rec.kind === 'desk' ? rec.municipality : undefined,
+    }),
+  );
   const card: Card = {
     id: rec.id,
     kind: rec.kind,
     title: rec.name,
     subtitle,
-    text: [oneLine(rec.summary), statusNote].filter(Boolean).join('\n'),
+    text: [line, statusNote].filter(Boolean).join('\n'),
     fields: keyFields(rec, wording),
   };
+  if (!card.text) delete card.text;
   if (contact) {
-    card.deskName = contact.desk.name;
-    if (contact.phone) card.phone = contact.phone;
+    // a desk is its own 相談先: its card names another desk only when it borrows that desk's phone
+    if (contact.desk.id !== rec.id) card.deskName = contact.desk.name;
+    else if (rec.kind === 'desk' && !rec.phone && phone && rec.parent) card.deskName = kb.byId.get(rec.parent)?.name;
+    if (phone) {
+      card.phone = phone;
+      card.dial = parsePhones(phone);
+    }
   }
   const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
   if (label) card.sourceLabel = label;
+  card.sourceRef = sourceRef(rec);
   return card;
+}
+
+/**
+ * The phone as a person reads it: the numbers `dial` holds, joined by 「 / 」 (「083-222-6225 /
+ * 083-223-2251」), else the field as printed.
+ */
+export function phoneText(card: Pick<Card, 'phone' | 'dial'>): string | undefined {
+  return card.dial?.length ? card.dial.map(phoneLabel).join(' / ') : card.phone;
 }
 
 /**
@@ -127,19 +210,22 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
  * ■ <title>（<subtitle>）
  * <text>
  * ・<label>: <value>
- * 相談先: <desk>（<phone>）
- * 出典: <document>、<年度>
+ * 相談先: <desk>（<phone>）       (a desk's own card: ・電話: <phone>)
+ * <note> …
+ * 出典: <document>、<年度>         (opts.staff: followed by 「（001 L1530-1531）」)
  * ```
  */
-export function cardText(card: Card, w?: AnswersWording): string {
+export function cardText(card: Card, w?: AnswersWording, opts: { staff?: boolean } = {}): string {
   const wording = wordingOrDefault(w);
   const lines = [`■ ${card.title}${card.subtitle ? `（${card.subtitle}）` : ''}`];
   if (card.text) lines.push(card.text);
   for (const f of card.fields) lines.push(`・${f.label}: ${f.value}`);
-  if (card.deskName && card.kind !== 'desk') {
-    const d = fill(card.phone ? wording.card.desk : wording.card.deskNoPhone, { deskName: card.deskName, phone: card.phone });
+  const phone = phoneText(card);
+  if (card.deskName) {
+    const d = fill(phone ? wording.card.desk : wording.card.deskNoPhone, { deskName: card.deskName, phone });
     if (d) lines.push(d);
-  } else if (card.phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${card.phone}`);
-  if (card.sourceLabel) lines.push(card.sourceLabel);
+  } else if (phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${phone}`);
+  for (const n of card.notes ?? []) lines.push(n);
+  if (card.sourceLabel) lines.push(opts.staff && card.sourceRef ? `${card.sourceLabel}（${card.sourceRef}）` : card.sourceLabel);
   return lines.join('\n');
 }

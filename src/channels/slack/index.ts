@@ -87,6 +87,7 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
     clientOptions: { slackApiUrl: apiUrl(config.SLACK_API_URL), retryConfig: { retries: 2 } },
   });
 
+  /** The turn's replies as Slack messages (≤ 50 blocks each; a long result is several, sent in order). */
   const turn = (team: string | undefined, user: string, incoming: Incoming) =>
     runTurn(deps, 'slack', slackUserKey(team, user), incoming).then(renderSlack);
   /** true the first time an event id is seen; Slack's retries of it return false. */
@@ -96,27 +97,27 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
   slack.message(async ({ message, body, say }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || message.bot_id) return;
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? message.team, message.user, { type: 'text', text: message.text ?? '' }));
+    for (const msg of await turn(body.team_id ?? message.team, message.user, { type: 'text', text: message.text ?? '' })) await say(msg);
   });
 
   slack.event('app_mention', async ({ event, body, say }) => {
     if (!event.user || event.bot_id) return;
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? event.team, event.user, { type: 'text', text: stripMentions(event.text) }));
+    for (const msg of await turn(body.team_id ?? event.team, event.user, { type: 'text', text: stripMentions(event.text) })) await say(msg);
   });
 
   slack.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    const msg = await turn(command.team_id, command.user_id, { type: 'text', text: command.text ?? '' });
-    await respond({ response_type: 'ephemeral', ...msg });
+    for (const msg of await turn(command.team_id, command.user_id, { type: 'text', text: command.text ?? '' })) await respond({ response_type: 'ephemeral', ...msg });
   });
 
   slack.action({ type: 'block_actions', action_id: new RegExp(`^${CHOICE_ACTION_PREFIX}`) }, async ({ action, body, ack, respond, say }) => {
     await ack();
     if (action.type !== 'button' || action.value === undefined) return;
-    const msg = await turn(body.user.team_id ?? body.team?.id, body.user.id, { type: 'choice', value: action.value, label: action.text.text });
-    if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
-    else await say(msg);
+    for (const msg of await turn(body.user.team_id ?? body.team?.id, body.user.id, { type: 'choice', value: action.value, label: action.text.text })) {
+      if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+      else await say(msg);
+    }
   });
 
   slack.error(async (err) => {
