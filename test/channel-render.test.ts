@@ -34,7 +34,8 @@ describe('LINE rendering', () => {
     ];
     const msgs = renderLine(replies);
     expect(msgs.length).toBeLessThanOrEqual(5);
-    const texts = msgs.flatMap((m) => (m.type === 'text' ? m.text.split('\n\n') : []));
+    // texts are merged (a one-letter text is not worth a bubble), never dropped
+    const texts = msgs.flatMap((m) => (m.type === 'text' ? m.text.split(/\n+/) : []));
     expect(texts).toEqual(['A', 'B', 'C', 'D', 'E']);
     expect(msgs.filter((m) => m.type === 'flex')).toHaveLength(2);
     expect(msgs.at(-1)!.quickReply!.items).toHaveLength(2);
@@ -48,18 +49,36 @@ describe('LINE rendering', () => {
 
 describe('Slack rendering', () => {
   it('splits many buttons into actions blocks of ≤ 25 with unique action ids and escapes mrkdwn', () => {
-    const msg = renderSlack([{ type: 'choices', text: 'a < b & c', choices: choices(30) }, { type: 'cards', cards: [card] }]);
+    const [msg, ...rest] = renderSlack([{ type: 'choices', text: 'a < b & c', choices: choices(30) }, { type: 'cards', cards: [card] }]);
+    expect(rest).toHaveLength(0);
+    if (!msg) throw new Error('no message');
     const actions = msg.blocks.filter((b) => b.type === 'actions') as any[];
     for (const a of actions) expect(a.elements.length).toBeLessThanOrEqual(25);
     const ids = actions.flatMap((a) => a.elements.map((e: any) => e.action_id));
     expect(new Set(ids).size).toBe(30);
     expect(JSON.stringify(msg.blocks)).toContain('a &lt; b &amp; c');
-    expect(msg.text).toContain('制度<A>&B'); // the notification text stays plain
+    // the notification text is parsed for mentions and links too: escaped the same way (Slack shows 制度<A>&B)
+    expect(msg.text).toContain('制度&lt;A&gt;&amp;B');
   });
 
-  it('never sends more than 50 blocks', () => {
-    const msg = renderSlack([{ type: 'cards', cards: Array.from({ length: 20 }, () => card) }]);
-    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+  it('never sends more than 50 blocks and drops nothing: 40 cards and a question become several messages, the question last', () => {
+    const many: Card[] = Array.from({ length: 40 }, (_, i) => ({ ...card, id: `p${i}`, title: `制度${i}`, sourceLabel: '出典: 資料、2024年度', actions: [{ label: '詳しく', value: `detail:p${i}` }] }));
+    const msgs = renderSlack([{ type: 'text', text: '結果です' }, { type: 'cards', cards: many }, { type: 'choices', text: '次は？', choices: choices(3) }]);
+    expect(msgs.length).toBeGreaterThan(1);
+    for (const m of msgs) expect(m.blocks.length).toBeLessThanOrEqual(50);
+    const all = JSON.stringify(msgs.map((m) => m.blocks));
+    for (let i = 0; i < 40; i++) expect(all).toContain(`"detail:p${i}"`);
+    const last = JSON.stringify(msgs.at(-1)!.blocks);
+    for (let i = 0; i < 3; i++) expect(last).toContain(`"slot:x:${i}"`);
+    const ids = msgs.flatMap((m) => m.blocks.flatMap((b: any) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).map((e: any) => e.action_id)).filter(Boolean);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('escapes what a user typed: <!channel> does not notify, & and > stay as typed', () => {
+    const [msg] = renderSlack([{ type: 'text', text: '「<!channel> 補助金 & 融資 > 3件」について' }]);
+    expect(JSON.stringify(msg)).not.toContain('<!channel>');
+    expect((msg!.blocks[0] as any).text.text).toBe('「&lt;!channel&gt; 補助金 &amp; 融資 &gt; 3件」について');
+    expect(msg!.text).not.toContain('<!channel>');
   });
 });
 
