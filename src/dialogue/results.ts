@@ -12,7 +12,8 @@ import { findDefinition, type Classification } from '../eligibility/classify.ts'
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
 import { formatHeadcount, type Profile } from '../eligibility/profile.ts';
-import { contactDesk, recordCard, withoutInternalRefs } from '../search/answer.ts';
+import { contactDesk, phoneText, recordCard, withoutInternalRefs } from '../search/answer.ts';
+import { parsePhones } from '../text/phone.ts';
 import type { SearchService } from '../search/service.ts';
 import { matchKey } from '../text/normalize.ts';
 import { say, wording, wordingChoices, type DialogueData } from './data.ts';
@@ -173,6 +174,11 @@ export function deskAnswer(data: DialogueData, kb: KnowledgeBase, municipality: 
   return { replies, suggestions: shown.map(suggestion), results: shown.map((d) => d.id) };
 }
 
+/** A printed phone field as the numbers it holds (「(083) ①222-6225 ②223-2251」 → 「083-222-6225 / 083-223-2251」). */
+function spoken(phone: string | undefined): string | undefined {
+  return phone ? phoneText({ phone, dial: parsePhones(phone) }) : undefined;
+}
+
 /** Which fact a follow-up asks for (intents.yaml `followupFields`); 'detail' when none names one. */
 export function followupField(data: DialogueData, message: string): string {
   const key = matchKey(message);
@@ -186,16 +192,17 @@ export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: Knowl
   const card = recordCard(rec, kb);
   const contact = contactDesk(rec, kb);
   const label = wording(data, `followup.labels.${field}`);
-  const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: contact?.phone };
+  // the numbers as dialled (「083-222-6225 / 083-223-2251」), not the field's print layout
+  const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: spoken(contact?.phone) };
   if (field === 'detail') {
     // the full card: the whole summary, the conditions and, for staff, where it is printed; no 詳しく button on itself
-    const full: Card = { ...card, text: withoutInternalRefs(rec.summary) };
+    const full: Card = recordCard(rec, kb, undefined, { full: true });
     if (card.sourceLabel && card.sourceRef) full.sourceLabel = `${card.sourceLabel}（${card.sourceRef}）`;
-    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: wording(data, 'followup.conditionsLabel'), value: rec.conditions.join('／') }];
+    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: wording(data, 'followup.conditionsLabel'), value: withoutInternalRefs(rec.conditions.join('／')) }];
     return { ...base, replies: [{ type: 'cards', cards: [full] }] };
   }
   if (field === 'phone' && rec.kind === 'desk') {
-    return { ...base, replies: text(rec.phone ? say(data, 'followup.deskPhone', { name: rec.name, phone: rec.phone }) : say(data, 'followup.missingNoDesk', vars)) };
+    return { ...base, replies: text(rec.phone ? say(data, 'followup.deskPhone', { name: rec.name, phone: spoken(rec.phone) }) : say(data, 'followup.missingNoDesk', vars)) };
   }
   if (field === 'phone') {
     const t = contact?.phone ? say(data, 'followup.phone', vars) : contact ? say(data, 'followup.phoneMissing', vars) : say(data, 'followup.missingNoDesk', vars);

@@ -52,18 +52,26 @@ function meaning(s: string): string {
   return s.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
+/** What a card already shows, which its text should not say again. */
+export interface ShownOnCard {
+  title: string;
+  subtitle?: string;
+  address?: string;
+  phone?: string;
+  municipality?: string;
+}
+
 /**
- * The summary's first sentence that tells something the card does not already show. A sentence that
- * only restates the title, the subtitle (desk type), the 市町 and the address (「下関市にある商工会議所
- * （下関市南部町21-19）。」) or the phone is skipped; a bracket quoting the address or the phone is dropped.
- * Returns '' when no sentence adds anything.
+ * The summary's sentences that tell something the card does not already show. A sentence that only
+ * restates the title, the subtitle (desk type), the 市町 and the address (「下関市にある商工会議所
+ * （下関市南部町21-19）。」, 「山口県よろず支援拠点。」) is left out; a bracket quoting the address or the
+ * phone is dropped from a sentence that stays. Returns [] when no sentence adds anything.
  */
-export function informativeLine(summary: string, shown: { title: string; subtitle?: string; address?: string; phone?: string; municipality?: string }): string {
+export function informativeSentences(summary: string, shown: ShownOnCard): string[] {
   const address = shown.address?.replace(/^〒?\s*\d{3}-?\d{4}\s*/, '');
   const known = [shown.title, shown.subtitle, address, shown.phone, shown.municipality].filter((x): x is string => !!x).map(meaning).filter((x) => x.length >= 2);
-  const sentences = summary.match(/[^。]+。?/g) ?? [];
-  for (const raw of sentences) {
-    // drop a bracket that quotes the address or the phone: 「（山口市熊野町1-10）」「（…、県庁 083-933-3166）」
+  const out: string[] = [];
+  for (const raw of summary.match(/[^。]+。?/g) ?? []) {
     // (one level of nesting: 「（周南市御影町1-1 (株)トクヤマ 徳山製造所内）」)
     const sentence = raw.replace(/[（(]((?:[^（）()]|[（(][^（）()]*[）)])*)[）)]/g, (m, inner: string) => {
       const k = meaning(inner);
@@ -72,9 +80,25 @@ export function informativeLine(summary: string, shown: { title: string; subtitl
     let rest = meaning(sentence);
     for (const k of known) rest = rest.split(k).join('');
     // what is left of a restating sentence is a particle or a generic noun: 「にある」「団体」
-    if (rest.replace(/にある|にあります|です|である|の/g, '').length > 3) return sentence;
+    if (rest.replace(/にある|にあります|です|である|の/g, '').length > 3) out.push(sentence);
   }
-  return '';
+  return out;
+}
+
+/** The first of {@link informativeSentences}, or ''. */
+export function informativeLine(summary: string, shown: ShownOnCard): string {
+  return informativeSentences(summary, shown)[0] ?? '';
+}
+
+/** What the card of `rec` shows besides its text (for {@link informativeSentences}). */
+export function shownOnCard(rec: KnowledgeRecord, card: Pick<Card, 'title' | 'subtitle' | 'phone'>): ShownOnCard {
+  return {
+    title: card.title,
+    subtitle: card.subtitle,
+    address: rec.kind === 'desk' ? rec.address : undefined,
+    phone: rec.kind === 'desk' ? card.phone : undefined,
+    municipality: rec.kind === 'desk' ? rec.municipality : undefined,
+  };
 }
 
 /**
@@ -140,9 +164,10 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
  * first sentence plus, for past or historical records, a note saying so; fields = key terms as printed
  * (補助率・上限, 利率・限度額・期間, 対象 …); desk name and phone; 「出典: <document>、<年度>」.
  * @param w wording (default: intents/answers.yaml, loaded once)
+ * @param opts.full the whole summary (every sentence that adds to the card) instead of its first sentence: the 詳しく card
  * @throws Error only when the default wording file is missing or invalid.
  */
-export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording): Card {
+export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording, opts: { full?: boolean } = {}): Card {
   const wording = wordingOrDefault(w);
   const source = kb.sources.find((s) => s.file === rec.source.file);
   const subtitle =
@@ -163,15 +188,8 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
         : null;
   const contact = contactDesk(rec, kb);
   const phone = contact?.phone;
-  const line = withoutInternalRefs(
-    informativeLine(rec.summary, {
-      title: rec.name,
-      subtitle,
-      address: rec.kind === 'desk' ? rec.address : undefined,
-      phone: rec.kind === 'desk' ? phone : undefined,
-      municipality: rec.kind === 'desk' ? rec.municipality : undefined,
-    }),
-  );
+  const sentences = informativeSentences(rec.summary, shownOnCard(rec, { title: rec.name, subtitle, phone }));
+  const line = withoutInternalRefs(opts.full ? sentences.join('') : (sentences[0] ?? ''));
   const card: Card = {
     id: rec.id,
     kind: rec.kind,
