@@ -77,6 +77,12 @@ function cardProblems(c: Card, what: string): string[] {
   if (c.kind === 'desk' && c.deskName === c.title) bad.push(`${what}: desk ${c.id} names itself as 相談先`);
   if (c.text && meaning(c.text.split('\n')[0]!) === meaning(c.title)) bad.push(`${what}: ${c.id} text restates the title`);
   for (const f of c.fields) if (meaning(f.value) === meaning(c.title)) bad.push(`${what}: ${c.id} field ${f.label} restates the title`);
+  const contact = [c.deskName, c.phone].filter((x): x is string => !!x).map(meaning);
+  for (const f of c.fields) {
+    let rest = meaning(f.value);
+    for (const k of contact) rest = rest.split(k).join('');
+    if (rest !== meaning(f.value) && rest.length <= 2) bad.push(`${what}: ${c.id} field ${f.label} repeats the 相談先`);
+  }
   if (rec?.kind === 'desk' && rec.address) {
     const street = rec.address.replace(/^〒\S+\s*/, '').split(/\s/)[0]!;
     const times = cardText(c).split(street).length - 1;

@@ -29,16 +29,21 @@ export function oneLine(summary: string): string {
  * The line range itself stays available to staff: `Card.sourceRef`, the 詳しく card, `cli ask`.
  */
 export function withoutInternalRefs(text: string): string {
-  return text
-    // 「001 L3195-3198」 or a bare 「L3198」 (never part of a word such as 「LINE」 or 「HTML5」)
-    .replace(/(?:\d{3}\s+)?(?<![A-Za-z0-9])L\d+(?:[-–]\d+)?/g, '')
-    .replace(/[、,]?\s*knowledge\/[\w./-]+\.ya?ml/g, '')
-    .replace(/表の\d+行目[、,]?/g, '')
-    .replace(/[（(]\s*[、,]?\s*[）)]/g, '')
-    .replace(/([（(])\s*[、,]\s*/g, '$1')
-    .replace(/\s*[、,]\s*([）)])/g, '$1')
-    .replace(/[ \t]{2,}/g, ' ')
-    .trim();
+  const refs = (t: string) =>
+    t
+      // 「001 L3195-3198」 or a bare 「L3198」 (never part of a word such as 「LINE」 or 「HTML5」)
+      .replace(/(?:\d{3}\s+)?(?<![A-Za-z0-9])L\d+(?:[-–]\d+)?/g, '')
+      .replace(/knowledge\/[\w./-]+\.ya?ml/g, '')
+      .replace(/表の\d+行目/g, '');
+  const tidy = (t: string) => t.replace(/^[\s、,]+|[\s、,]+$/g, '').replace(/\s*[、,](?:\s*[、,])+\s*/g, '、');
+  // a bracket that held only references goes; one that holds more keeps the rest (「（百万円）」, 「()」 as printed)
+  const out = text.replace(/([（(])([^（）()]*)([）)])/g, (m, open: string, inner: string, close: string) => {
+    const kept = refs(inner);
+    if (kept === inner) return m;
+    const t = tidy(kept);
+    return t ? `${open}${t}${close}` : '';
+  });
+  return refs(out).replace(/[ \t]{2,}/g, ' ').trim();
 }
 
 /** 「001 L1530-1531」: where a record is printed (staff only). */
@@ -207,6 +212,16 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
       card.phone = phone;
       card.dial = parsePhones(phone);
     }
+  }
+  // a term that only names the 相談先 again (「連絡先: 山口県事業承継・引継ぎ支援センター 083-902-6977」) is left out
+  const contactShown = [card.deskName ?? (contact ? contact.desk.name : undefined), phone].filter((x): x is string => !!x).map(meaning);
+  if (contactShown.length) {
+    card.fields = card.fields.filter((f) => {
+      const value = meaning(f.value);
+      let rest = value;
+      for (const k of contactShown) rest = rest.split(k).join('');
+      return rest === value || rest.length > 2;
+    });
   }
   const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
   if (label) card.sourceLabel = label;
