@@ -110,7 +110,7 @@ describe('Slack channel', () => {
     expect(fields.length).toBeLessThanOrEqual(10 * blocks.length);
     const text = JSON.stringify(blocks);
     expect(text).toContain('相談先');
-    expect(text).toMatch(/電話\*? *0\d{1,4}-\d{1,4}-\d{3,4}/);
+    expect(text).toMatch(/電話\*?(?: |\\n)*0\d{1,4}-\d{1,4}-\d{3,4}/);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(await server.store.get(`slack:T1:${user}`)).not.toBeNull();
   });

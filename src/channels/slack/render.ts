@@ -47,16 +47,21 @@ function buttons(choices: Choice[], counter: { n: number }): types.KnownBlock[] 
 /**
  * A programme / desk card in as few blocks as reads well on a phone:
  * `header` (the name; left out in the compact form, where the name leads the section in bold),
- * one `section` (subtitle, text, 相談先 and 電話, the key terms as fields, a single button such as
+ * one `section` (subtitle and text; the key terms, 相談先 and 電話 as fields; a single button such as
  * 詳しく as its accessory), one `context` (notes, source). Several buttons get an actions block.
  */
 function cardBlocks(card: Card, counter: { n: number }, compact: boolean): types.KnownBlock[] {
   const blocks: types.KnownBlock[] = [];
   if (!compact) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(card.title, 150) } });
   const phone = phoneLine(card);
-  const desk = [card.deskName && `*相談先* ${escapeMrkdwn(card.deskName)}`, phone && `*電話* ${escapeMrkdwn(phone)}`].filter(Boolean).join('　');
+  const field = (label: string, value: string) => ({ type: 'mrkdwn' as const, text: truncate(`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, 2000) });
+  const fields = card.fields.map((f) => field(f.label, f.value));
+  const contact = [...(card.deskName ? [field('相談先', card.deskName)] : []), ...(phone ? [field('電話', phone)] : [])];
+  // 相談先 and 電話 after the key terms (as fields while there is room, else as a line of the text)
+  const inFields = contact.length > 0 && fields.length + contact.length <= 10;
+  if (inFields) fields.push(...contact);
+  const desk = inFields ? '' : [card.deskName && `*相談先* ${escapeMrkdwn(card.deskName)}`, phone && `*電話* ${escapeMrkdwn(phone)}`].filter(Boolean).join('　');
   const lines = [compact ? `*${escapeMrkdwn(card.title)}*` : '', card.subtitle && escapeMrkdwn(card.subtitle), card.text && escapeMrkdwn(card.text), desk].filter(Boolean);
-  const fields = card.fields.map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000) }));
   const actions = card.actions ?? [];
   const main: types.SectionBlock = { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n') || ' ', 3000) } };
   if (fields.length) main.fields = fields.slice(0, 10);
