@@ -7,7 +7,7 @@ import type { Card, Choice, OutgoingMessage } from '../src/core/types.ts';
 import { renderLine } from '../src/channels/line/render.ts';
 import { renderSlack } from '../src/channels/slack/render.ts';
 import { choiceFrom, renderTeams } from '../src/channels/teams/render.ts';
-import { telUri, truncate } from '../src/channels/turn.ts';
+import { truncate } from '../src/channels/turn.ts';
 import { cardText } from '../src/search/answer.ts';
 
 const choices = (n: number): Choice[] => Array.from({ length: n }, (_, i) => ({ label: i === 3 ? '生活関連サービス業・娯楽業（理容・美容・クリーニング等）' : `選択肢${i + 1}`, value: `slot:x:${i}` }));
@@ -104,9 +104,12 @@ describe('text helpers', () => {
     expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');
     expect(truncate('短い', 20)).toBe('短い');
   });
-  it('makes a tel: URI from a printed number', () => {
-    expect(telUri('(083) 933-3180')).toBe('tel:083933-3180');
-    expect(telUri('０８３-９３３-３１８０')).toBe('tel:083-933-3180');
+  it('dials one number per printed number, never the digits of two glued together', () => {
+    const two = renderLine([{ type: 'cards', cards: [{ ...card, phone: '(083) ①222-6225 ②223-2251' }] }])[0] as any;
+    expect(two.contents.footer.contents.filter((b: any) => b.action.type === 'uri').map((b: any) => b.action.uri)).toEqual(['tel:083-222-6225', 'tel:083-223-2251']);
+    const none = renderLine([{ type: 'cards', cards: [{ ...card, phone: 'ダイヤル番号3143' }] }])[0] as any;
+    expect((none.contents.footer?.contents ?? []).filter((b: any) => b.action.type === 'uri')).toEqual([]);
+    expect(JSON.stringify(none.contents.body)).toContain('電話: ダイヤル番号3143');
   });
 });
 
