@@ -77,11 +77,11 @@ function cardProblems(c: Card, what: string): string[] {
   if (c.kind === 'desk' && c.deskName === c.title) bad.push(`${what}: desk ${c.id} names itself as 相談先`);
   if (c.text && meaning(c.text.split('\n')[0]!) === meaning(c.title)) bad.push(`${what}: ${c.id} text restates the title`);
   for (const f of c.fields) if (meaning(f.value) === meaning(c.title)) bad.push(`${what}: ${c.id} field ${f.label} restates the title`);
-  const contact = [c.deskName, c.phone].filter((x): x is string => !!x).map(meaning);
+  // a term that repeats the 相談先: its phone with little else, or exactly its name
   for (const f of c.fields) {
-    let rest = meaning(f.value);
-    for (const k of contact) rest = rest.split(k).join('');
-    if (rest !== meaning(f.value) && rest.length <= 2) bad.push(`${what}: ${c.id} field ${f.label} repeats the 相談先`);
+    const v = meaning(f.value);
+    if (c.deskName && v === meaning(c.deskName)) bad.push(`${what}: ${c.id} field ${f.label} repeats the 相談先`);
+    if (c.phone && v.includes(meaning(c.phone)) && v.split(meaning(c.phone)).join('').split(meaning(c.deskName ?? '\u0000')).join('').length <= 5) bad.push(`${what}: ${c.id} field ${f.label} repeats the 相談先`);
   }
   if (rec?.kind === 'desk' && rec.address) {
     const street = rec.address.replace(/^〒\S+\s*/, '').split(/\s/)[0]!;

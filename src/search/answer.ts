@@ -213,14 +213,16 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
       card.dial = parsePhones(phone);
     }
   }
-  // a term that only names the 相談先 again (「連絡先: 山口県事業承継・引継ぎ支援センター 083-902-6977」) is left out
-  const contactShown = [card.deskName ?? (contact ? contact.desk.name : undefined), phone].filter((x): x is string => !!x).map(meaning);
-  if (contactShown.length) {
+  // a term that only names the 相談先 again is left out: its phone and a few characters beside it
+  // (「連絡先: (一財)山口県国際総合センター 083-231-5778」), or exactly the desk's name
+  if (card.deskName || phone || contact) {
+    const name = meaning(card.deskName ?? contact?.desk.name ?? '');
+    const tel = phone ? meaning(phone) : '';
     card.fields = card.fields.filter((f) => {
       const value = meaning(f.value);
-      let rest = value;
-      for (const k of contactShown) rest = rest.split(k).join('');
-      return rest === value || rest.length > 2;
+      if (name && value === name) return false;
+      if (!tel || !value.includes(tel)) return true;
+      return (name ? value.split(tel).join('').split(name).join('') : value.split(tel).join('')).length > 5;
     });
   }
   const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
