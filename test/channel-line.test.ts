@@ -176,3 +176,30 @@ describe('LINE channel', () => {
     expect(await server.store.get('U-diagnosis')).toBeNull();
   });
 });
+
+describe('LINE: a diagnosis result arrives whole', () => {
+  const ONE_SHOT = '山口市阿知須で飲食店を個人でやってます。従業員4人、開業して10年以上の老舗です。店を息子に継がせたい';
+
+  it('in ≤ 5 messages: every card, the phone as text beside each 電話する, the result buttons as quick replies', async () => {
+    const expected = await server.engine.handle('line:U-whole-ref', { type: 'text', text: ONE_SHOT });
+    const cards = expected.replies.flatMap((r) => (r.type === 'cards' ? r.cards : []));
+    expect(cards.length).toBeGreaterThan(3);
+    const reply = await send(event('message', { message: { id: '8', type: 'text', text: ONE_SHOT, quoteToken: 'q' } }, 'U-whole'));
+    const messages = reply.body.messages;
+    expect(messages.length).toBeLessThanOrEqual(5);
+    const bubbles = messages.filter((m: any) => m.type === 'flex').flatMap(bubblesOf);
+    expect(bubbles.map((b: any) => b.body.contents.find((c: any) => c.weight === 'bold' && c.size === 'lg').text)).toEqual(cards.map((c) => c.title));
+    for (const b of bubbles) {
+      for (const call of (b.footer?.contents ?? []).filter((x: any) => x.action.type === 'uri')) {
+        expect(call.action.uri).toMatch(/^tel:0\d{1,4}-\d{1,4}-\d{3,4}$/);
+        expect(JSON.stringify(b.body)).toContain(`電話: ${call.action.uri.slice(4)}`); // LINE on PC cannot dial: the number is shown
+      }
+    }
+    expect(quickItems(reply).map((i: any) => i.action.data)).toEqual(['intent:misses', 'intent:change', 'intent:restart']);
+    // no bubble of its own for 「相談先:」, no opening 「いくつか質問します」 (nothing left to ask)
+    const texts = messages.filter((m: any) => m.type === 'text').map((m: any) => m.text);
+    for (const t of texts) expect(Array.from(t as string).length).toBeGreaterThan(8);
+    expect(texts.join()).not.toContain('いくつか質問します');
+    expect(JSON.stringify(messages)).not.toMatch(/\d{3} L\d/);
+  });
+});

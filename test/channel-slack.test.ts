@@ -110,7 +110,7 @@ describe('Slack channel', () => {
     expect(fields.length).toBeLessThanOrEqual(10 * blocks.length);
     const text = JSON.stringify(blocks);
     expect(text).toContain('相談先');
-    expect(text).toMatch(/電話\*? *0\d{1,4}-\d{1,4}-\d{3,4}/);
+    expect(text).toMatch(/電話\*?(?: |\\n)*0\d{1,4}-\d{1,4}-\d{3,4}/);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(await server.store.get(`slack:T1:${user}`)).not.toBeNull();
   });
@@ -202,7 +202,7 @@ describe('Slack channel', () => {
     // whatever a reply quotes of the user's words is escaped in the fallback text too
     const { renderSlack } = await import('../src/channels/slack/render.ts');
     const r = renderSlack([{ type: 'text', text: '「<!channel> 補助金」についての制度は見つかりませんでした' }, { type: 'choices', text: '<!here>?', choices: [{ label: 'a', value: 'b' }] }]);
-    expect(r.text).toBe('「&lt;!channel&gt; 補助金」についての制度は見つかりませんでした\n&lt;!here&gt;?');
+    expect(r[0]!.text).toBe('「&lt;!channel&gt; 補助金」についての制度は見つかりませんでした\n&lt;!here&gt;?');
   });
 
   it('answers a 1 MB body with 413 and malformed JSON with 400, and keeps serving', async () => {
@@ -234,5 +234,38 @@ describe('Slack start-up', () => {
       await s.close();
       await bad.close();
     }
+  });
+});
+
+describe('Slack: a diagnosis result arrives whole', () => {
+  const ONE_SHOT = '山口市阿知須で飲食店を個人でやってます。従業員4人、開業して10年以上の老舗です。店を息子に継がせたい';
+
+  it('in messages of ≤ 50 blocks: every card with its 詳しく, the result buttons on the last message', async () => {
+    const expected = await server.engine.handle('slack:T1:U-whole-ref', { type: 'text', text: ONE_SHOT });
+    const cards = expected.replies.flatMap((r) => (r.type === 'cards' ? r.cards : []));
+    expect(cards.length).toBeGreaterThan(3);
+    const m = dm(ONE_SHOT, 'U-whole');
+    const from = mock.requests.length;
+    expect((await signed(m.body)).status).toBe(200);
+    const last = await mock.waitFor((r) => r.path === '/api/chat.postMessage' && r.body.channel === m.channel && JSON.stringify(r.body.blocks).includes('intent:restart'), { from });
+    const posted = mock.requests.slice(from).filter((r) => r.path === '/api/chat.postMessage' && r.body.channel === m.channel);
+    expect(posted.at(-1)).toBe(last);
+    for (const p of posted) expect(blocksOf(p).length).toBeLessThanOrEqual(50);
+    const all = JSON.stringify(posted.map(blocksOf));
+    for (const c of cards) expect(all).toContain(`"detail:${c.id}"`);
+    const buttons = posted.flatMap((p) => blocksOf(p).flatMap((b: any) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])])).filter((e: any) => e.type === 'button');
+    expect(new Set(buttons.map((b: any) => b.action_id)).size).toBe(buttons.length);
+    expect(buttonsOf(last).map((b) => b.value)).toEqual(expect.arrayContaining(['intent:misses', 'intent:change', 'intent:restart']));
+    expect(all).not.toContain('表示しきれない');
+    expect(all).not.toMatch(/\d{3} L\d/);
+  });
+
+  it('echoes what the user typed as typed, with <!channel> escaped in blocks and notification text', async () => {
+    const m = dm('<!channel> ＸＹＺ宇宙葬', 'U-echo');
+    const from = mock.requests.length;
+    expect((await signed(m.body)).status).toBe(200);
+    const msg = await mock.waitFor((r) => r.path === '/api/chat.postMessage' && r.body.channel === m.channel, { from });
+    expect(JSON.stringify(msg.body)).not.toContain('<!channel>');
+    expect(JSON.stringify(blocksOf(msg))).toContain('&lt;!channel&gt; ＸＹＺ宇宙葬');
   });
 });

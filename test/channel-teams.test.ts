@@ -177,3 +177,23 @@ describe('Teams channel with MICROSOFT_APP_ID', () => {
     }
   });
 });
+
+describe('Teams: a diagnosis result arrives whole', () => {
+  const ONE_SHOT = '山口市阿知須で飲食店を個人でやってます。従業員4人、開業して10年以上の老舗です。店を息子に継がせたい';
+
+  it('in ≤ 3 activities: the texts with the programme carousel, the desks, the next-step buttons', async () => {
+    const expected = await server.engine.handle('teams:tenant-1:aad-whole-ref', { type: 'text', text: ONE_SHOT });
+    const cards = expected.replies.flatMap((r) => (r.type === 'cards' ? r.cards : []));
+    expect(cards.length).toBeGreaterThan(3);
+    const act = activity('whole', { type: 'message', text: ONE_SHOT });
+    const from = mock.requests.length;
+    expect((await post(act)).status).toBe(200);
+    await mock.waitFor((r) => r.path.startsWith(`/v3/conversations/${act.conversation.id}/activities`) && JSON.stringify(r.body).includes('intent:restart'), { from });
+    const sent = mock.requests.slice(from).filter((r) => r.path.startsWith(`/v3/conversations/${act.conversation.id}/activities`));
+    expect(sent.length).toBeLessThanOrEqual(3);
+    expect(adaptiveCards(sent).map((c: any) => c.body.find((b: any) => b.weight === 'Bolder' && b.size === 'Medium').text)).toEqual(cards.map((c) => c.title));
+    expect(heroButtons(sent).map((b: any) => b.value.shienChoice)).toEqual(['intent:misses', 'intent:change', 'intent:restart']);
+    for (const r of sent) if (r.body.text) expect(r.body.text).not.toMatch(/[^\n]\n[^\n]/); // paragraphs, which Teams renders
+    expect(JSON.stringify(sent.map((r) => r.body))).not.toMatch(/\d{3} L\d/);
+  });
+});

@@ -18,7 +18,7 @@ function render(t: TurnResult): string {
     if (m.type === 'text') out.push(m.text);
     else if (m.type === 'link') out.push(`${m.text} <${m.url}>`);
     else if (m.type === 'choices') out.push(`${m.text}\n${m.choices.map((c, i) => `  [${i + 1}] ${c.label}`).join('\n')}`);
-    else out.push(m.cards.map((c) => cardText(c)).join('\n'));
+    else out.push([...(m.heading ? [`${m.heading}:`] : []), ...m.cards.map((c) => cardText(c))].join('\n'));
   }
   out.push(`  (awaiting: ${t.awaiting ?? '-'}; suggestions: ${t.suggestions.map((s) => s.name).join('、') || '-'})`);
   return out.join('\n');

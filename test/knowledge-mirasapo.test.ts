@@ -185,7 +185,7 @@ describe('knowledge import mirasapo', () => {
 
   it('shows the credit line, the note that periods change, local help and an ended period on the card', () => {
     const kb = loadKnowledgeOrThrow(dir);
-    const card = recordCard(kb.byId.get('ms-205')!, kb, undefined, new Date('2026-12-01T00:00:00Z'));
+    const card = recordCard(kb.byId.get('ms-205')!, kb, undefined, { now: new Date('2026-12-01T00:00:00Z') });
     expect(card.title).toBe('試作開発等支援補助金（試作補助金）');
     expect(card.fields).toEqual(expect.arrayContaining([{ label: '補助率', value: '2分の1～3分の2' }, { label: '補助上限', value: '1,000万円' }, { label: '所管', value: '中小企業庁' }]));
     expect(card.deskName).toBe('試作補助金事務局サポートセンター');
@@ -195,7 +195,7 @@ describe('knowledge import mirasapo', () => {
     expect(cardText(card)).toContain(CREDIT);
     const loan = recordCard(kb.byId.get('ms-107')!, kb);
     expect(loan.notes).toContain('申請のご相談は、お近くの商工会議所・商工会でも受け付けています。');
-    const ended = recordCard(kb.byId.get('ms-108')!, kb, undefined, new Date('2026-12-01T00:00:00Z'));
+    const ended = recordCard(kb.byId.get('ms-108')!, kb, undefined, { now: new Date('2026-12-01T00:00:00Z') });
     expect(ended.fields).toContainEqual({ label: '受付期間', value: '2022年4月1日～2023年3月31日' });
     expect(ended.notes).toEqual([CREDIT, '最新の公募状況は公式サイト・窓口でご確認ください', 'この制度の受付は2023年3月31日に終了しています。']);
   });

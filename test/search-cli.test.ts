@@ -46,6 +46,8 @@ describe('cli index build / ask', () => {
     expect(out.answered).toBe(true);
     expect(out.results.length).toBeLessThanOrEqual(2);
     expect(out.results[0]).toMatchObject({ id: 'seizo-shikin', kind: 'program', name: '製造業設備資金' });
+    expect(out.results[0].source).toMatch(/^\d{3} L\d+(-\d+)?$/); // the line range, for staff
+    expect(out.reply).toMatch(/出典: .*（\d{3} L\d+(-\d+)?）/);
     expect(typeof out.results[0].score).toBe('number');
     for (let i = 1; i < out.results.length; i++) expect(out.results[i - 1].score).toBeGreaterThanOrEqual(out.results[i].score);
     expect(out.reply).toContain('年1.5%');

@@ -65,4 +65,27 @@ describe.runIf(present)('web chat in a browser', () => {
     await page.locator('.card.program button.action', { hasText: '詳しく' }).first().click();
     await page.waitForFunction((n) => document.querySelectorAll('.cards').length > n, cards);
   });
+
+  it('shows a card\'s notes, its heading and one tel: link per printed number', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+    const turn = {
+      replies: [{
+        type: 'cards', heading: '相談先',
+        cards: [{
+          id: 'x', kind: 'desk', title: '窓口', fields: [], phone: '(083) ①222-6225 ②223-2251',
+          dial: [{ number: '083-222-6225', tel: 'tel:083-222-6225' }, { number: '083-223-2251', tel: 'tel:083-223-2251' }],
+          notes: ['出典：中小企業庁「ミラサポplus」（加工して作成）', '最新の公募状況は公式サイト・窓口でご確認ください'],
+          sourceLabel: '出典: ミラサポplus、2023年度',
+        }],
+      }],
+      awaiting: null, choices: [], suggestions: [],
+    };
+    await page.route('**/api/chat', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(turn) }));
+    await page.goto(web.url + '/');
+    await page.locator('.card.desk').waitFor();
+    expect(await page.locator('.cards .heading').textContent()).toBe('相談先');
+    expect(await page.locator('.card .note').allTextContents()).toEqual(turn.replies[0]!.cards[0]!.notes);
+    expect(await page.locator('.card a[href^="tel:"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['tel:083-222-6225', 'tel:083-223-2251']);
+    expect(await page.locator('.card .contact').textContent()).not.toContain('相談先'); // a desk is not its own 相談先
+  });
 });

@@ -4,7 +4,7 @@
  * Nothing here knows a platform; each adapter renders the returned OutgoingMessage[] itself.
  */
 import type pino from 'pino';
-import type { Card, ConversationStore, Engine, Incoming, OutgoingMessage } from '../core/types.ts';
+import type { ConversationStore, Engine, Incoming, OutgoingMessage } from '../core/types.ts';
 import type { Config } from '../server/config.ts';
 
 /** What `mountChannels` hands each adapter. */
@@ -69,19 +69,4 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
-}
-
-/** `tel:` URI for a printed phone number ('083-933-3180' → 'tel:083-933-3180'; RFC 3966 allows '-'). */
-export function telUri(phone: string): string {
-  return `tel:${phone.normalize('NFKC').replace(/[^0-9+\-]/g, '')}`;
-}
-
-/** A card as plain lines (title, subtitle, fields, desk, phone): alt text and notification fallback. */
-export function cardPlainText(card: Card): string {
-  const lines = [card.title];
-  if (card.subtitle) lines.push(card.subtitle);
-  for (const f of card.fields) lines.push(`${f.label}: ${f.value}`);
-  if (card.deskName) lines.push(`相談先: ${card.deskName}`);
-  if (card.phone) lines.push(`電話: ${card.phone}`);
-  return lines.join('\n');
 }

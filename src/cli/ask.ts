@@ -1,7 +1,7 @@
 /**
  * `ask "<question>" [--json] [--top N]` and `ask --batch <file.jsonl> --json`.
  *
- * --json prints `{"query", "answered", "results": [{"id", "kind", "name", "score"}], "reply"}`,
+ * --json prints `{"query", "answered", "results": [{"id", "kind", "name", "score", "source"}], "reply"}`,
  * results best first (`--top N`, default 5). --batch reads lines `{"id", "q"}` and prints one line
  * per input line `{"id", "answered", "results"}` (a line that is not such JSON gets
  * `{"id": null, "answered": false, "results": [], "error": "<why>"}`); the dictionary loads once.
@@ -10,13 +10,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeOrThrow } from '../knowledge/load.ts';
+import { sourceRef } from '../search/answer.ts';
 import { createSearchService, type SearchResponse } from '../search/service.ts';
 
 const USAGE = 'usage: ask "<question>" [--json] [--top N] | ask --batch <file.jsonl> --json';
 
-/** The `results` array of the JSON contract. `score` rounded to 4 decimals. */
-export function resultsJson(res: SearchResponse): { id: string; kind: string; name: string; score: number }[] {
-  return res.hits.map((h) => ({ id: h.record.id, kind: h.record.kind, name: h.record.name, score: Math.round(h.score * 1e4) / 1e4 }));
+/**
+ * The `results` array of the JSON contract. `score` rounded to 4 decimals; `source` is where the
+ * record is printed (「001 L1530-1531」), for staff (cards shown to business owners do not carry it).
+ */
+export function resultsJson(res: SearchResponse): { id: string; kind: string; name: string; score: number; source: string }[] {
+  return res.hits.map((h) => ({ id: h.record.id, kind: h.record.kind, name: h.record.name, score: Math.round(h.score * 1e4) / 1e4, source: sourceRef(h.record) }));
 }
 
 export async function run(argv: string[]): Promise<number> {

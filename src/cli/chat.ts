@@ -24,7 +24,10 @@ export function renderTurn(turn: TurnResult): { text: string; choices: Choice[] 
   for (const m of turn.replies) {
     if (m.type === 'text') lines.push(m.text);
     else if (m.type === 'link') lines.push(`${m.text} ${m.url}`);
-    else if (m.type === 'cards') for (const c of m.cards) lines.push(cardText(c));
+    else if (m.type === 'cards') {
+      if (m.heading) lines.push(`${m.heading}:`);
+      for (const c of m.cards) lines.push(cardText(c));
+    }
     else {
       lines.push(m.text);
       for (const c of m.choices) {

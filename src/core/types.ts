@@ -22,7 +22,23 @@ export interface CardField {
   value: string;
 }
 
-/** A programme or desk card. `phone` is a dialable number as printed (e.g. 083-933-3180). */
+/** One number a 電話する button dials (read from a printed phone field by src/text/phone.ts). */
+export interface DialNumber {
+  /** the number with its printed grouping, e.g. 「083-222-6225」 */
+  number: string;
+  /** RFC 3966 URI, e.g. `tel:083-222-6225` */
+  tel: string;
+  /** 内線 (extension) printed with the number, digits only; the link dials the main line */
+  ext?: string;
+}
+
+/**
+ * A programme or desk card, as a business owner reads it: nothing repeated (a desk card has no
+ * 相談先 naming itself; `text` does not restate the title or the address) and no internal reference
+ * (line ranges stay in `sourceRef`, which only the 詳しく card and the CLI show).
+ * `phone` is the phone field as printed (「083-933-3180」, 「(083) ①222-6225 ②223-2251」); `dial` the
+ * numbers it holds, one 電話する button each.
+ */
 export interface Card {
   id: string;
   kind: 'program' | 'desk' | 'definition' | 'measure' | 'area';
@@ -31,9 +47,14 @@ export interface Card {
   text?: string;
   fields: CardField[];
   phone?: string;
+  /** the numbers of `phone`, in order (empty or absent: nothing to dial) */
+  dial?: DialNumber[];
+  /** the 相談先 of a programme (absent on a desk's own card) */
   deskName?: string;
   /** 「出典: 令和6年度 産業労働部事業概要、2024年度」 */
   sourceLabel?: string;
+  /** where the record is printed, for staff: 「001 L1530-1531」 (shown on the 詳しく card and by the CLI) */
+  sourceRef?: string;
   /**
    * short notes shown under the card, one line each, in order: e.g. the credit a data source's terms
    * of use require, 「最新の公募状況は公式サイト・窓口でご確認ください」, 「受付は終了しています」
@@ -47,7 +68,8 @@ export interface Card {
 export type OutgoingMessage =
   | { type: 'text'; text: string }
   | { type: 'choices'; text: string; choices: Choice[] }
-  | { type: 'cards'; cards: Card[] }
+  /** `heading`: a short title over the cards (「相談先」), shown with them rather than as a message of its own */
+  | { type: 'cards'; cards: Card[]; heading?: string }
   | { type: 'link'; text: string; url: string };
 
 /** A suggestion the turn makes (programme or desk), for the chat JSON contract and logs. */

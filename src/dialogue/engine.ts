@@ -338,6 +338,8 @@ export class DialogueEngine implements Engine {
     if (query) (state.slots as Slots)._query = query;
     for (const [k, v] of Object.entries(found)) this.set(state, k, v);
     this.remember(state, Object.keys(found));
+    // a message that already answers every question goes straight to the result, whose header repeats the profile
+    if (!nextSlot(this.kb, this.data, this.answers(state))) return this.advance(state, pre);
     const lines = [wording(this.data, 'diagnosisStart')];
     if (Object.keys(found).length) lines.push(say(this.data, 'oneShotUnderstood', { summary: profileSummary(this.data, this.labels(state)) }) ?? '');
     return this.advance(state, [...pre, { type: 'text', text: lines.filter(Boolean).join('\n') }]);

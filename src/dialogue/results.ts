@@ -12,7 +12,8 @@ import { findDefinition, type Classification } from '../eligibility/classify.ts'
 import { localDesks, specialisedDesks } from '../eligibility/desks.ts';
 import { matchPrograms, type MatchOptions } from '../eligibility/match.ts';
 import { formatHeadcount, type Profile } from '../eligibility/profile.ts';
-import { contactDesk, recordCard } from '../search/answer.ts';
+import { contactDesk, phoneText, recordCard, withoutInternalRefs } from '../search/answer.ts';
+import { parsePhones } from '../text/phone.ts';
 import type { SearchService } from '../search/service.ts';
 import { matchKey } from '../text/normalize.ts';
 import { say, wording, wordingChoices, type DialogueData } from './data.ts';
@@ -142,8 +143,9 @@ export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: S
   const top = shownMatches(matches, data.flow.resultCount, data.flow.nationalResultCount);
   const replies: OutgoingMessage[] = [];
   replies.push(...text(say(data, 'result.header', { profile: profileSummary(data, labels) })));
-  const why = cls.criteria.join(' / ');
-  replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...cls.notes].filter(Boolean).join('\n')));
+  // the owner reads the rule, not where it is printed (「（001 L3198）」 stays with `cli classify`)
+  const why = cls.criteria.map(withoutInternalRefs).join(' / ');
+  replies.push(...text([classSentence(data, kb, cls), say(data, 'result.classWhy', { why }), ...cls.notes.map(withoutInternalRefs)].filter(Boolean).join('\n')));
   if (top.length) {
     replies.push(...text(say(data, 'result.programsHeader', { shown: top.length, count: matches.length })));
     const whyLabel = wording(data, 'result.whyLabel');
@@ -159,9 +161,11 @@ export function diagnosisResult(data: DialogueData, kb: KnowledgeBase, search: S
   const desks = desksFor(kb, p);
   const deskRecs = [...desks.local, ...desks.special.filter((d) => !desks.local.includes(d))];
   if (deskRecs.length) {
-    replies.push(...text(say(data, 'result.desksHeader')));
+    // the short 「相談先」 is the cards' heading, not a message of its own
+    const heading = say(data, 'result.desksHeader') ?? undefined;
     replies.push({
       type: 'cards',
+      ...(heading ? { heading } : {}),
       cards: deskRecs.map((d) => {
         const card = cardWithActions(data, d, kb);
         const label = desks.local.includes(d) ? say(data, 'result.localDeskLabel', { deskType: d.deskType }) : say(data, 'result.specialDeskLabel', { purpose: p.purpose });
@@ -273,6 +277,11 @@ function rankDesksByWords(search: SearchService | null, desks: Desk[], message: 
   return desks.map((d, i) => ({ d, i, s: rank(d) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.d);
 }
 
+/** A printed phone field as the numbers it holds (「(083) ①222-6225 ②223-2251」 → 「083-222-6225 / 083-223-2251」). */
+function spoken(phone: string | undefined): string | undefined {
+  return phone ? phoneText({ phone, dial: parsePhones(phone) }) : undefined;
+}
+
 /** Which fact a follow-up asks for (intents.yaml `followupFields`); 'detail' when none names one. */
 export function followupField(data: DialogueData, message: string): string {
   const key = matchKey(message);
@@ -283,17 +292,20 @@ export function followupField(data: DialogueData, message: string): string {
 /** Answers a follow-up about `rec` (「その補助率は？」「電話番号は？」「詳しく」「対象は？」). */
 export function followupAnswer(data: DialogueData, kb: KnowledgeBase, rec: KnowledgeRecord, field: string): Answer {
   const base = { suggestions: [suggestion(rec)], results: [rec.id] };
-  const card = cardWithActions(data, rec, kb);
+  const card = recordCard(rec, kb);
   const contact = contactDesk(rec, kb);
   const label = wording(data, `followup.labels.${field}`);
-  const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: contact?.phone };
+  // the numbers as dialled (「083-222-6225 / 083-223-2251」), not the field's print layout
+  const vars = { name: rec.name, label, deskName: contact?.desk.name, phone: spoken(contact?.phone) };
   if (field === 'detail') {
-    const full = { ...card, text: rec.summary };
-    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: wording(data, 'followup.conditionsLabel'), value: rec.conditions.join('／') }];
+    // the full card: the whole summary, the conditions and, for staff, where it is printed; no 詳しく button on itself
+    const full: Card = recordCard(rec, kb, undefined, { full: true });
+    if (card.sourceLabel && card.sourceRef) full.sourceLabel = `${card.sourceLabel}（${card.sourceRef}）`;
+    if (rec.kind === 'program' && rec.conditions?.length) full.fields = [...full.fields, { label: wording(data, 'followup.conditionsLabel'), value: withoutInternalRefs(rec.conditions.join('／')) }];
     return { ...base, replies: [{ type: 'cards', cards: [full] }] };
   }
   if (field === 'phone' && rec.kind === 'desk') {
-    return { ...base, replies: text(rec.phone ? say(data, 'followup.deskPhone', { name: rec.name, phone: rec.phone }) : say(data, 'followup.missingNoDesk', vars)) };
+    return { ...base, replies: text(rec.phone ? say(data, 'followup.deskPhone', { name: rec.name, phone: spoken(rec.phone) }) : say(data, 'followup.missingNoDesk', vars)) };
   }
   if (field === 'phone') {
     const t = contact?.phone ? say(data, 'followup.phone', vars) : contact ? say(data, 'followup.phoneMissing', vars) : say(data, 'followup.missingNoDesk', vars);
@@ -316,7 +328,7 @@ export function definitionAnswer(data: DialogueData, kb: KnowledgeBase, p: Profi
   if (p.employees !== null && p.employees !== undefined && p.industry) {
     const cls = classOf(kb, p, data.eligibility);
     const head = say(data, 'definition.classified', { industry: p.industry, employees: formatHeadcount(p.employees) });
-    const reasons = cls.reasons.map((reason) => say(data, 'definition.reason', { reason }));
+    const reasons = cls.reasons.map((reason) => say(data, 'definition.reason', { reason: withoutInternalRefs(reason) }));
     return { replies: text([head, classSentence(data, kb, cls), ...reasons].filter(Boolean).join('\n')), suggestions: [], results: [] };
   }
   const defs = [findDefinition(kb, 'sme'), findDefinition(kb, 'smallEnterprise')].filter((d): d is NonNullable<typeof d> => !!d);

@@ -5,6 +5,7 @@
 import type { Card, CardField } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { isDatasetRef, type Desk, type KnowledgeRecord, type Program } from '../knowledge/schema.ts';
+import { parsePhones, phoneLabel } from '../text/phone.ts';
 import { fill, loadAnswersWording, type AnswersWording } from './wording.ts';
 
 let defaultWording: AnswersWording | null = null;
@@ -18,6 +19,92 @@ function wordingOrDefault(w?: AnswersWording): AnswersWording {
 export function oneLine(summary: string): string {
   const i = summary.indexOf('。');
   return i >= 0 ? summary.slice(0, i + 1) : summary;
+}
+
+/**
+ * Removes the references staff use to find a line in the sources, which mean nothing to a business
+ * owner: a cited line range as the code prints it (「（001 L3195-3198）」, 「（001 L3160、L3198）」), a data
+ * file path (「knowledge/industries.yaml」) and a table-position label (「（表の2行目）」, 「表の2行目、」).
+ * What else a bracket holds stays (「融資限度額（表の2行目、百万円）」 → 「融資限度額（百万円）」). Linear time.
+ * The line range itself stays available to staff: `Card.sourceRef`, the 詳しく card, `cli ask`.
+ */
+export function withoutInternalRefs(text: string): string {
+  const refs = (t: string) =>
+    t
+      // 「001 L3195-3198」 or a bare 「L3198」 (never part of a word such as 「LINE」 or 「HTML5」)
+      .replace(/(?:\d{3}\s+)?(?<![A-Za-z0-9])L\d+(?:[-–]\d+)?/g, '')
+      .replace(/knowledge\/[\w./-]+\.ya?ml/g, '')
+      .replace(/表の\d+行目/g, '');
+  const tidy = (t: string) => t.replace(/^[\s、,]+|[\s、,]+$/g, '').replace(/\s*[、,](?:\s*[、,])+\s*/g, '、');
+  // a bracket that held only references goes; one that holds more keeps the rest (「（百万円）」, 「()」 as printed)
+  const out = text.replace(/([（(])([^（）()]*)([）)])/g, (m, open: string, inner: string, close: string) => {
+    const kept = refs(inner);
+    if (kept === inner) return m;
+    const t = tidy(kept);
+    return t ? `${open}${t}${close}` : '';
+  });
+  return refs(out).replace(/[ \t]{2,}/g, ' ').trim();
+}
+
+/** 「001 L1530-1531」 (a seed document's lines) or 「mirasapo 205」 (a dataset record): where a record is printed (staff only). */
+export function sourceRef(rec: KnowledgeRecord): string {
+  if (isDatasetRef(rec.source)) return `${rec.source.file} ${rec.source.id}`;
+  const [a, b] = rec.source.lines;
+  return `${rec.source.file} L${a}${b !== a ? `-${b}` : ''}`;
+}
+
+/** Characters of `s` that carry meaning (letters, digits, kana, kanji), for comparing texts. */
+function meaning(s: string): string {
+  return s.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
+/** What a card already shows, which its text should not say again. */
+export interface ShownOnCard {
+  title: string;
+  subtitle?: string;
+  address?: string;
+  phone?: string;
+  municipality?: string;
+}
+
+/**
+ * The summary's sentences that tell something the card does not already show. A sentence that only
+ * restates the title, the subtitle (desk type), the 市町 and the address (「下関市にある商工会議所
+ * （下関市南部町21-19）。」, 「山口県よろず支援拠点。」) is left out; a bracket quoting the address or the
+ * phone is dropped from a sentence that stays. Returns [] when no sentence adds anything.
+ */
+export function informativeSentences(summary: string, shown: ShownOnCard): string[] {
+  const address = shown.address?.replace(/^〒?\s*\d{3}-?\d{4}\s*/, '');
+  const known = [shown.title, shown.subtitle, address, shown.phone, shown.municipality].filter((x): x is string => !!x).map(meaning).filter((x) => x.length >= 2);
+  const out: string[] = [];
+  for (const raw of summary.match(/[^。]+。?/g) ?? []) {
+    // (one level of nesting: 「（周南市御影町1-1 (株)トクヤマ 徳山製造所内）」)
+    const sentence = raw.replace(/[（(]((?:[^（）()]|[（(][^（）()]*[）)])*)[）)]/g, (m, inner: string) => {
+      const k = meaning(inner);
+      return (address && k.length >= 4 && meaning(address).includes(k)) || (shown.phone && k.includes(meaning(shown.phone))) ? '' : m;
+    }).trim();
+    let rest = meaning(sentence);
+    for (const k of known) rest = rest.split(k).join('');
+    // what is left of a restating sentence is a particle or a generic noun: 「にある」「団体」
+    if (rest.replace(/にある|にあります|です|である|の/g, '').length > 3) out.push(sentence);
+  }
+  return out;
+}
+
+/** The first of {@link informativeSentences}, or ''. */
+export function informativeLine(summary: string, shown: ShownOnCard): string {
+  return informativeSentences(summary, shown)[0] ?? '';
+}
+
+/** What the card of `rec` shows besides its text (for {@link informativeSentences}). */
+export function shownOnCard(rec: KnowledgeRecord, card: Pick<Card, 'title' | 'subtitle' | 'phone'>): ShownOnCard {
+  return {
+    title: card.title,
+    subtitle: card.subtitle,
+    address: rec.kind === 'desk' ? rec.address : undefined,
+    phone: rec.kind === 'desk' ? card.phone : undefined,
+    municipality: rec.kind === 'desk' ? rec.municipality : undefined,
+  };
 }
 
 /**
@@ -42,7 +129,8 @@ function keyFields(rec: KnowledgeRecord, w: AnswersWording): CardField[] {
   const L = w.labels;
   const f: CardField[] = [];
   const add = (key: string, value: string | undefined, label = L[key] ?? key) => {
-    if (value) f.push({ label, value });
+    const shown = value ? withoutInternalRefs(value) : '';
+    if (shown) f.push({ label: withoutInternalRefs(label) || label, value: shown });
   };
   switch (rec.kind) {
     case 'program': {
@@ -117,10 +205,12 @@ function datasetExtras(rec: Program, credit: string | undefined, w: AnswersWordi
  * A record imported from an open dataset (ミラサポplus) instead carries 所管 and 受付期間 fields and
  * `notes`: the dataset's credit line, 「最新の公募状況は…」, an ended reception period, local help.
  * @param w wording (default: intents/answers.yaml, loaded once)
- * @param now today, for 「受付は…に終了しています」 (default: the current date)
+ * @param opts.full the whole summary (every sentence that adds to the card) instead of its first sentence: the 詳しく card
+ * @param opts.now today, for 「受付は…に終了しています」 (default: the current date)
  * @throws Error only when the default wording file is missing or invalid.
  */
-export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording, now = new Date()): Card {
+export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' | 'sources'>, w?: AnswersWording, opts: { full?: boolean; now?: Date } = {}): Card {
+  const now = opts.now ?? new Date();
   const wording = wordingOrDefault(w);
   const source = kb.sources.find((s) => s.file === rec.source.file);
   const subtitle =
@@ -140,17 +230,38 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
         ? fill(wording.card.status.historical, { period: source?.period ?? `${rec.fiscalYear}年度` })
         : null;
   const contact = contactDesk(rec, kb);
+  const phone = contact?.phone;
+  const sentences = informativeSentences(rec.summary, shownOnCard(rec, { title: rec.name, subtitle, phone }));
+  const line = withoutInternalRefs(opts.full ? sentences.join('') : (sentences[0] ?? ''));
   const card: Card = {
     id: rec.id,
     kind: rec.kind,
     title: rec.name,
     subtitle,
-    text: [oneLine(rec.summary), statusNote].filter(Boolean).join('\n'),
+    text: [line, statusNote].filter(Boolean).join('\n'),
     fields: keyFields(rec, wording),
   };
+  if (!card.text) delete card.text;
   if (contact) {
-    card.deskName = contact.desk.name;
-    if (contact.phone) card.phone = contact.phone;
+    // a desk is its own 相談先: its card names another desk only when it borrows that desk's phone
+    if (contact.desk.id !== rec.id) card.deskName = contact.desk.name;
+    else if (rec.kind === 'desk' && !rec.phone && phone && rec.parent) card.deskName = kb.byId.get(rec.parent)?.name;
+    if (phone) {
+      card.phone = phone;
+      card.dial = parsePhones(phone);
+    }
+  }
+  // a term that only names the 相談先 again is left out: its phone and a few characters beside it
+  // (「連絡先: (一財)山口県国際総合センター 083-231-5778」), or exactly the desk's name
+  if (card.deskName || phone || contact) {
+    const name = meaning(card.deskName ?? contact?.desk.name ?? '');
+    const tel = phone ? meaning(phone) : '';
+    card.fields = card.fields.filter((f) => {
+      const value = meaning(f.value);
+      if (name && value === name) return false;
+      if (!tel || !value.includes(tel)) return true;
+      return (name ? value.split(tel).join('').split(name).join('') : value.split(tel).join('')).length > 5;
+    });
   }
   if (isDatasetRef(rec.source)) {
     // national programmes: the credit and period notes instead of the seed documents' 出典 line
@@ -164,7 +275,16 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
   }
   const label = source ? fill(wording.card.source, { title: source.title, fiscalYear: rec.fiscalYear }) : null;
   if (label) card.sourceLabel = label;
+  card.sourceRef = sourceRef(rec);
   return card;
+}
+
+/**
+ * The phone as a person reads it: the numbers `dial` holds, joined by 「 / 」 (「083-222-6225 /
+ * 083-223-2251」), else the field as printed.
+ */
+export function phoneText(card: Pick<Card, 'phone' | 'dial'>): string | undefined {
+  return card.dial?.length ? card.dial.map(phoneLabel).join(' / ') : card.phone;
 }
 
 /**
@@ -173,20 +293,22 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
  * ■ <title>（<subtitle>）
  * <text>
  * ・<label>: <value>
- * 相談先: <desk>（<phone>）
- * 出典: <document>、<年度>
+ * 相談先: <desk>（<phone>）       (a desk's own card: ・電話: <phone>)
+ * <note> …
+ * 出典: <document>、<年度>         (opts.staff: followed by 「（001 L1530-1531）」)
  * ```
  */
-export function cardText(card: Card, w?: AnswersWording): string {
+export function cardText(card: Card, w?: AnswersWording, opts: { staff?: boolean } = {}): string {
   const wording = wordingOrDefault(w);
   const lines = [`■ ${card.title}${card.subtitle ? `（${card.subtitle}）` : ''}`];
   if (card.text) lines.push(card.text);
   for (const f of card.fields) lines.push(`・${f.label}: ${f.value}`);
-  if (card.deskName && card.kind !== 'desk') {
-    const d = fill(card.phone ? wording.card.desk : wording.card.deskNoPhone, { deskName: card.deskName, phone: card.phone });
+  const phone = phoneText(card);
+  if (card.deskName) {
+    const d = fill(phone ? wording.card.desk : wording.card.deskNoPhone, { deskName: card.deskName, phone });
     if (d) lines.push(d);
-  } else if (card.phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${card.phone}`);
-  if (card.sourceLabel) lines.push(card.sourceLabel);
+  } else if (phone) lines.push(`・${wording.labels.phone ?? '電話'}: ${phone}`);
   for (const n of card.notes ?? []) lines.push(n);
+  if (card.sourceLabel) lines.push(opts.staff && card.sourceRef ? `${card.sourceLabel}（${card.sourceRef}）` : card.sourceLabel);
   return lines.join('\n');
 }

@@ -199,7 +199,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const desk = kb.byId.get(wording.generalDesk);
     const deskName = desk?.name ?? wording.generalDeskName;
     const phone = desk?.kind === 'desk' ? desk.phone : undefined;
-    const quoted = quote(normalized);
+    const quoted = quote(asTyped(query));
     let reply: string;
     if (reason === 'empty') reply = wording.reply.empty;
     else if (reason === 'outOfScope') {
@@ -360,8 +360,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
     const cards = hits.map((h) => recordCard(h.record, kb, wording));
     const shown = cards.slice(0, wording.replyCards);
-    const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(a.normalized), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(a.normalized) });
-    const parts = [head ?? '', ...shown.map((c) => cardText(c, wording))];
+    // the reply quotes the question as the user typed it; the cards' text (CLI `ask`, staff) cites the lines
+    const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(asTyped(query)) });
+    const parts = [head ?? '', ...shown.map((c) => cardText(c, wording, { staff: true }))];
     if (ranked.length > shown.length) {
       const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });
       if (more && Math.min(ranked.length, top) > shown.length) parts.push(more);
@@ -387,6 +388,14 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     analyze: (text) => analyzer.analyze(text),
     search: safeSearch,
   };
+}
+
+/**
+ * The question as the user typed it, for quoting back (「ＤＸ補助金」 stays 「ＤＸ補助金」, not the
+ * folded 「dx補助金」): control characters removed, runs of white space one space, trimmed.
+ */
+function asTyped(query: string): string {
+  return query.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function quote(normalized: string): string {

@@ -110,6 +110,7 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
     clientOptions: { slackApiUrl: apiUrl(config.SLACK_API_URL), retryConfig: { retries: 2 } },
   });
 
+  /** The turn's replies as Slack messages (≤ 50 blocks each; a long result is several, sent in order). */
   const turn = (team: string | undefined, user: string, incoming: Incoming) =>
     runTurn(deps, 'slack', slackUserKey(team, user), incoming).then(renderSlack);
   /** true the first time an event id is seen; Slack's retries of it return false. */
@@ -121,7 +122,7 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
     const m = SlackMessage.safeParse(message);
     if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack message event skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: m.data.text ?? '' }));
+    for (const msg of await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: m.data.text ?? '' })) await say(msg);
   });
 
   slack.event('app_mention', async ({ event, body, say }) => {
@@ -129,15 +130,14 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
     const m = SlackMessage.safeParse(event);
     if (!m.success) return void log.warn({ issues: m.error.issues.slice(0, 3) }, 'malformed Slack app_mention skipped');
     if (!(await first(body.event_id))) return;
-    await say(await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: stripMentions(m.data.text ?? '') }));
+    for (const msg of await turn(body.team_id ?? m.data.team, m.data.user, { type: 'text', text: stripMentions(m.data.text ?? '') })) await say(msg);
   });
 
   slack.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
     const c = SlackCommand.safeParse(command);
     if (!c.success) return void log.warn({ issues: c.error.issues.slice(0, 3) }, 'malformed Slack command skipped');
-    const msg = await turn(c.data.team_id, c.data.user_id, { type: 'text', text: c.data.text ?? '' });
-    await respond({ response_type: 'ephemeral', ...msg });
+    for (const msg of await turn(c.data.team_id, c.data.user_id, { type: 'text', text: c.data.text ?? '' })) await respond({ response_type: 'ephemeral', ...msg });
   });
 
   slack.action({ type: 'block_actions', action_id: new RegExp(`^${CHOICE_ACTION_PREFIX}`) }, async ({ action, body, ack, respond, say }) => {
@@ -145,9 +145,10 @@ export async function mountSlack(app: express.Express, deps: ChannelDeps): Promi
     const a = SlackButton.safeParse(action);
     const user = SlackId.safeParse(body.user?.id);
     if (!a.success || !user.success) return void log.warn('malformed Slack button press skipped');
-    const msg = await turn(body.user.team_id ?? body.team?.id, user.data, { type: 'choice', value: a.data.value, label: a.data.text?.text });
-    if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
-    else await say(msg);
+    for (const msg of await turn(body.user.team_id ?? body.team?.id, user.data, { type: 'choice', value: a.data.value, label: a.data.text?.text })) {
+      if (body.container?.is_ephemeral || !body.channel) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+      else await say(msg);
+    }
   });
 
   slack.error(async (err) => {

@@ -3,12 +3,16 @@
  * Choices: hero cards (≤ 6 buttons each) whose buttons are messageBack actions carrying `{shienChoice, label}` —
  * card buttons work in personal chats, group chats and channels alike (Teams shows
  * suggestedActions only in personal chats, imBack-only and at most 3, so they are not used).
- * Programme / desk cards: Adaptive Cards 1.4 (FactSet of key terms, desk, phone, 電話する as an
- * Action.OpenUrl `tel:` link, the card's own buttons as Action.Submit with the same value shape).
+ * Programme / desk cards: Adaptive Cards 1.4 (FactSet of key terms, desk, phone, notes, source,
+ * 電話する as an Action.OpenUrl `tel:` link per number, the card's own buttons as Action.Submit with
+ * the same value shape).
+ * A turn is at most 3 activities (Teams throttles a burst of messages to one conversation): texts
+ * ride on the activity of the cards that follow them, a result is 「texts + programme carousel」,
+ * 「相談先 + desk carousel」 and 「the next-step question with its buttons」.
  */
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment, type CardAction } from 'botbuilder';
 import type { Card, Choice, Incoming, OutgoingMessage } from '../../core/types.ts';
-import { cardPlainText, telUri } from '../turn.ts';
+import { callLabel, cardPlain, dialNumbers, phoneLine } from '../cards.ts';
 
 /** The value a button press carries back (message `value`, Action.Submit data or invoke value). */
 export interface ChoiceValue {
@@ -24,7 +28,7 @@ function messageBack(c: Choice): CardAction {
 /** Teams shows at most 6 buttons on a hero card. */
 const HERO_BUTTONS = 6;
 
-/** The question and its choices: hero cards of ≤ 6 buttons, stacked (list layout), the text on the first. */
+/** The question and its choices: hero cards of ≤ 6 buttons, stacked (list layout), the text on the first (hero cards show no Markdown). */
 function choiceCards(text: string, choices: Choice[]): Partial<Activity> {
   const cards: Attachment[] = [];
   for (let i = 0; i < Math.max(choices.length, 1); i += HERO_BUTTONS) {
@@ -33,17 +37,38 @@ function choiceCards(text: string, choices: Choice[]): Partial<Activity> {
   return cards.length === 1 ? MessageFactory.attachment(cards[0]!) : MessageFactory.list(cards);
 }
 
+/** Teams' limit of activities a turn sends (more are throttled as a burst). */
+export const TEAMS_MAX_ACTIVITIES = 3;
+
+/**
+ * Escapes the Markdown Teams would interpret in a text message (text the user typed is echoed
+ * as typed: 「*急ぎ*」 stays with its asterisks, 「[x](y)」 is not a link, 「<at>」 is not a tag).
+ */
+export function escapeTeamsMarkdown(s: string): string {
+  return s.replace(/[\\`*_~[\]<>]/g, '\\$&').replace(/^([ \t]*)(#|[-+]|\d+\.)([ \t])/gm, '$1\\$2$3');
+}
+
+/** Lines as Teams shows them: Markdown needs a blank line between lines (a single \n is joined). */
+function paragraphs(s: string): string {
+  return s.split(/\n+/).join('\n\n');
+}
+
 /** A programme / desk card as an Adaptive Card attachment. */
-export function adaptiveCard(card: Card): Attachment {
-  const body: Record<string, unknown>[] = [{ type: 'TextBlock', text: card.title, weight: 'Bolder', size: 'Medium', wrap: true }];
+export function adaptiveCard(card: Card, heading?: string): Attachment {
+  const body: Record<string, unknown>[] = [];
+  if (heading) body.push({ type: 'TextBlock', text: heading, size: 'Small', weight: 'Bolder', color: 'Accent', wrap: true });
+  body.push({ type: 'TextBlock', text: card.title, weight: 'Bolder', size: 'Medium', wrap: true, spacing: heading ? 'None' : 'Default' });
   if (card.subtitle) body.push({ type: 'TextBlock', text: card.subtitle, isSubtle: true, spacing: 'None', wrap: true });
-  if (card.text) body.push({ type: 'TextBlock', text: card.text, wrap: true });
+  if (card.text) body.push({ type: 'TextBlock', text: paragraphs(card.text), wrap: true });
   if (card.fields.length) body.push({ type: 'FactSet', facts: card.fields.map((f) => ({ title: f.label, value: f.value })) });
-  const desk = [card.deskName && `相談先: ${card.deskName}`, card.phone && `電話: ${card.phone}`].filter(Boolean);
+  const phone = phoneLine(card);
+  const desk = [card.deskName && `相談先: ${card.deskName}`, phone && `電話: ${phone}`].filter(Boolean);
   if (desk.length) body.push({ type: 'TextBlock', text: desk.join('\n\n'), wrap: true, separator: true });
+  for (const n of card.notes ?? []) body.push({ type: 'TextBlock', text: n, size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' });
   if (card.sourceLabel) body.push({ type: 'TextBlock', text: card.sourceLabel, size: 'Small', isSubtle: true, wrap: true });
   const actions: Record<string, unknown>[] = [];
-  if (card.phone) actions.push({ type: 'Action.OpenUrl', title: '電話する', url: telUri(card.phone) });
+  const dial = dialNumbers(card);
+  for (const n of dial) actions.push({ type: 'Action.OpenUrl', title: callLabel(n, dial), url: n.tel });
   for (const a of card.actions ?? []) {
     const data: ChoiceValue = { shienChoice: a.value, label: a.label };
     actions.push({ type: 'Action.Submit', title: a.label, data });
@@ -51,17 +76,64 @@ export function adaptiveCard(card: Card): Attachment {
   return CardFactory.adaptiveCard({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body, actions });
 }
 
-/** Engine replies → activities to send in order (text, hero card with choice buttons, card carousel). */
+/** One activity in the making: text paragraphs and attachments in one layout. */
+interface Draft {
+  texts: string[];
+  attachments: Attachment[];
+  layout?: 'carousel' | 'list';
+  summaries: string[];
+}
+
+function toActivity(d: Draft): Partial<Activity> {
+  const text = d.texts.length ? paragraphs(d.texts.map(escapeTeamsMarkdown).join('\n')) : undefined;
+  if (!d.attachments.length) return MessageFactory.text(text ?? ' ');
+  const msg = d.layout === 'list' ? MessageFactory.list(d.attachments, text) : MessageFactory.carousel(d.attachments, text);
+  if (d.attachments.length === 1) delete msg.attachmentLayout;
+  if (d.summaries.length) msg.summary = d.summaries.join('\n\n');
+  return msg;
+}
+
+/**
+ * Engine replies → at most 3 activities, in order, nothing dropped. Texts join the activity of the
+ * cards or question that follows them (a trailing text joins the last activity); each group of cards
+ * is a carousel; a question is its hero cards (≤ 6 buttons each) stacked as a list. Should more
+ * than 3 remain, neighbouring carousels are merged, then the rest joins the last activity.
+ */
 export function renderTeams(replies: OutgoingMessage[]): Partial<Activity>[] {
-  return replies.flatMap((r): Partial<Activity>[] => {
-    if (r.type === 'text') return [MessageFactory.text(r.text)];
-    if (r.type === 'link') return [MessageFactory.text(`${r.text}\n\n${r.url}`)];
-    if (r.type === 'choices') return [choiceCards(r.text, r.choices)];
-    if (!r.cards.length) return [];
-    const msg = MessageFactory.carousel(r.cards.map(adaptiveCard));
-    msg.summary = r.cards.map(cardPlainText).join('\n\n');
-    return [msg];
-  });
+  const drafts: Draft[] = [];
+  let pending: string[] = [];
+  for (const r of replies) {
+    if (r.type === 'text') pending.push(r.text);
+    else if (r.type === 'link') pending.push(`${r.text}\n${r.url}`);
+    else if (r.type === 'choices') {
+      const cards = choiceCards(r.text, r.choices);
+      drafts.push({ texts: pending, attachments: cards.attachments!, layout: 'list', summaries: [r.text] });
+      pending = [];
+    } else if (r.cards.length) {
+      drafts.push({ texts: pending, attachments: r.cards.map((c) => adaptiveCard(c, r.heading)), layout: 'carousel', summaries: r.cards.map(cardPlain) });
+      pending = [];
+    }
+  }
+  if (pending.length) {
+    const last = drafts[drafts.length - 1];
+    if (last && last.layout === 'carousel') drafts.push({ texts: pending, attachments: [], summaries: [] });
+    else if (last) last.texts.push(...pending);
+    else drafts.push({ texts: pending, attachments: [], summaries: [] });
+  }
+  // more than 3: merge neighbouring carousels (texts go first), then everything after the 2nd into the 3rd
+  for (let i = drafts.length - 2; drafts.length > TEAMS_MAX_ACTIVITIES && i >= 0; i--) {
+    const a = drafts[i]!;
+    const b = drafts[i + 1]!;
+    if ((a.layout ?? 'carousel') === 'carousel' && (b.layout ?? 'carousel') === 'carousel') {
+      drafts.splice(i, 2, { texts: [...a.texts, ...b.texts], attachments: [...a.attachments, ...b.attachments], layout: 'carousel', summaries: [...a.summaries, ...b.summaries] });
+    }
+  }
+  while (drafts.length > TEAMS_MAX_ACTIVITIES) {
+    const b = drafts.pop()!;
+    const a = drafts[drafts.length - 1]!;
+    drafts[drafts.length - 1] = { texts: [...a.texts, ...b.texts], attachments: [...a.attachments, ...b.attachments], layout: 'list', summaries: [...a.summaries, ...b.summaries] };
+  }
+  return drafts.map(toActivity);
 }
 
 /**

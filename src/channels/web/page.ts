@@ -1,7 +1,7 @@
 /**
  * The web chat page served at GET /: one self-contained HTML document (inline CSS and script, no
  * external asset). It talks to POST /api/chat and renders the engine's messages: text, choice
- * buttons, programme/desk cards (with tel: links and 「詳しく」 buttons), links.
+ * buttons, programme/desk cards (a tel: link per number, notes, 「詳しく」 buttons), links.
  */
 
 /** The page's HTML. `title` is shown in the header. */
@@ -36,6 +36,8 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
   .card dt { color: #5a6570; }
   .card dd { margin: 0; }
   .card .contact, .card .source { font-size: 13px; color: #33404c; margin-top: 4px; }
+  .card .note { font-size: 12px; color: #5a6570; margin-top: 2px; }
+  .cards .heading { font-size: 13px; font-weight: bold; color: var(--main); }
   form { position: fixed; bottom: 0; left: 0; right: 0; background: #fff; border-top: 1px solid #dde3e8; padding: 10px; display: flex; gap: 8px; justify-content: center; }
   form input { flex: 1; max-width: 640px; font-size: 16px; padding: 8px 10px; border: 1px solid #b8c2cc; border-radius: 8px; }
   form button { font-size: 16px; padding: 8px 16px; border: 0; border-radius: 8px; background: var(--main); color: #fff; }
@@ -70,12 +72,19 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
       c.fields.forEach(function (f) { dl.appendChild(el('dt', null, f.label)); dl.appendChild(el('dd', null, f.value)); });
       d.appendChild(dl);
     }
+    var dial = c.dial || [];
     if (c.deskName || c.phone) {
       var p = el('div', 'contact');
-      if (c.deskName && c.kind !== 'desk') p.appendChild(document.createTextNode('相談先: ' + c.deskName + ' '));
-      if (c.phone) { var a = el('a', null, '☎ ' + c.phone); a.href = 'tel:' + c.phone.replace(/[^0-9+-]/g, ''); p.appendChild(a); }
+      if (c.deskName) p.appendChild(document.createTextNode('相談先: ' + c.deskName + ' '));
+      // one link per number the phone field holds (「(083) ①222-6225 ②223-2251」 is two numbers)
+      if (dial.length) dial.forEach(function (n, i) {
+        if (i > 0) p.appendChild(document.createTextNode(' / '));
+        var a = el('a', null, '☎ ' + n.number + (n.ext ? '（内線' + n.ext + '）' : '')); a.href = n.tel; p.appendChild(a);
+      });
+      else if (c.phone) p.appendChild(document.createTextNode('電話: ' + c.phone));
       d.appendChild(p);
     }
+    (c.notes || []).forEach(function (n) { d.appendChild(el('div', 'note', n)); });
     if (c.sourceLabel) d.appendChild(el('div', 'source', c.sourceLabel));
     if (c.actions && c.actions.length) {
       var row = el('div', 'choices');
@@ -94,7 +103,9 @@ export function webChatPage(title = 'やまぐち支援ナビ'): string {
         m.choices.forEach(function (c) { row.appendChild(button('choice', c)); });
         log.appendChild(row);
       } else if (m.type === 'cards') {
-        var box = el('div', 'cards'); m.cards.forEach(function (c) { box.appendChild(card(c)); }); log.appendChild(box);
+        var box = el('div', 'cards');
+        if (m.heading) box.appendChild(el('div', 'heading', m.heading));
+        m.cards.forEach(function (c) { box.appendChild(card(c)); }); log.appendChild(box);
       }
     });
     window.scrollTo(0, document.body.scrollHeight);
