@@ -8,9 +8,12 @@ import type { BenchSection } from './section.ts';
 const modules: { name: string; load: () => Promise<{ sections: BenchSection[] }> }[] = [
   { name: 'search', load: () => import('./search.ts') },
   { name: 'http', load: () => import('./http.ts') },
+  { name: 'adversarial', load: () => import('./adversarial.ts') },
 ];
 
-for (const m of modules) {
+// `npm run bench -- adversarial` runs only the named modules
+const only = process.argv.slice(2);
+for (const m of modules.filter((x) => !only.length || only.includes(x.name))) {
   const { sections } = await m.load();
   for (const section of sections) {
     process.stdout.write(`\n== ${section.name} ==\n`);

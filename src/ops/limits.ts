@@ -39,6 +39,8 @@ export function chatLimits(opts: ChatLimitOptions): express.RequestHandler[] {
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown', 56)}`,
     // the default: X-Forwarded-For is ignored deliberately unless TRUST_PROXY_HOPS is set
     validate: { xForwardedForHeader: false },
+    // the counter store failing (Redis down) lets the request through: the limit must not take the service down
+    passOnStoreError: true,
     handler: (_req, res, _next, options) => {
       res.status(429).json({ error: 'too many requests', ...turn(opts.message()) });
       void options;
