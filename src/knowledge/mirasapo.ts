@@ -12,10 +12,11 @@
  * `credit` of the dataset's entry in knowledge/sources.yaml, shown on every card of these records.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { stringify } from 'yaml';
+import { PROJECT_ROOT } from './load.ts';
 import { z } from 'zod';
 import {
   Purpose,
@@ -192,10 +193,13 @@ export function readMirasapoTexts(path: string): Map<string, string> {
 
 /**
  * Where a dataset registered in knowledge/sources.yaml lives: `path` as given when absolute, else
- * relative to the project folder (the knowledge folder's parent).
+ * relative to the knowledge folder's parent, or — when not found there (a copied catalogue) —
+ * relative to the project folder (as the seeds are).
  */
 export function datasetPath(knowledgeDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(dirname(resolve(knowledgeDir)), path);
+  if (isAbsolute(path)) return path;
+  const beside = resolve(dirname(resolve(knowledgeDir)), path);
+  return existsSync(beside) ? beside : resolve(PROJECT_ROOT, path);
 }
 
 // ---------------------------------------------------------------------------------------------
