@@ -12,10 +12,12 @@
  * `credit` of the dataset's entry in knowledge/sources.yaml, shown on every card of these records.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { stringify } from 'yaml';
+import { PROJECT_ROOT } from './load.ts';
+import { cacheDir, writeCacheFile } from './snapshot.ts';
 import { z } from 'zod';
 import {
   Purpose,
@@ -178,6 +180,17 @@ export function datasetRecordText(item: MirasapoItem): string {
  * @throws Error when the file cannot be read (see {@link readMirasapoFile}).
  */
 export function readMirasapoTexts(path: string): Map<string, string> {
+  // the texts of a dataset file seen before come from .cache (keyed by the file's sha256): the server
+  // checks the catalogue at every start, and unzipping and validating the dataset takes ≈0.7 s
+  let cached: string | null = null;
+  try {
+    const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+    cached = join(cacheDir(), `mirasapo-${sha.slice(0, 16)}.json`);
+    const saved = JSON.parse(readFileSync(cached, 'utf8')) as { sha: string; texts: [string, string][] };
+    if (saved.sha === sha) return new Map(saved.texts);
+  } catch {
+    // not cached yet (or unreadable): read the dataset
+  }
   const out = new Map<string, string>();
   for (const raw of readMirasapoFile(path).items) {
     const r = MirasapoItem.safeParse(raw);
@@ -187,15 +200,25 @@ export function readMirasapoTexts(path: string): Map<string, string> {
       out.set(r.data.id, `${text}\n${plainText(text)}`);
     }
   }
+  if (cached) {
+    try {
+      writeCacheFile(cached, { sha: createHash('sha256').update(readFileSync(path)).digest('hex'), texts: [...out] }, 'mirasapo');
+    } catch {
+      // best effort (read-only checkout)
+    }
+  }
   return out;
 }
 
 /**
  * Where a dataset registered in knowledge/sources.yaml lives: `path` as given when absolute, else
- * relative to the project folder (the knowledge folder's parent).
+ * relative to the knowledge folder's parent, or — when not found there (a copied catalogue) —
+ * relative to the project folder (as the seeds are).
  */
 export function datasetPath(knowledgeDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(dirname(resolve(knowledgeDir)), path);
+  if (isAbsolute(path)) return path;
+  const beside = resolve(dirname(resolve(knowledgeDir)), path);
+  return existsSync(beside) ? beside : resolve(PROJECT_ROOT, path);
 }
 
 // ---------------------------------------------------------------------------------------------
