@@ -395,17 +395,22 @@ export const SituationsFile = z.strictObject({
 });
 export type SituationsFile = z.infer<typeof SituationsFile>;
 
+/** What every entry of knowledge/sources.yaml states: where it is, its title, publisher, period, fiscal year and status. */
+const documentFields = {
+  path: z.string().min(1),
+  title: z.string().min(1),
+  publisher: z.string().min(1),
+  period: z.string().min(1),
+  fiscalYear: z.number().int(),
+  status: Status,
+};
+
 /** knowledge/sources.yaml: the documents a record may cite. */
 export const SourcesFile = z.array(
   z.union([
     z.strictObject({
       file: SourceFile,
-      path: z.string().min(1),
-      title: z.string().min(1),
-      publisher: z.string().min(1),
-      period: z.string().min(1),
-      fiscalYear: z.number().int(),
-      status: Status,
+      ...documentFields,
     }),
     /**
      * an open dataset: `path` is relative to the project folder (or absolute); `credit` is the line
@@ -413,12 +418,7 @@ export const SourcesFile = z.array(
      */
     z.strictObject({
       file: DatasetFile,
-      path: z.string().min(1),
-      title: z.string().min(1),
-      publisher: z.string().min(1),
-      period: z.string().min(1),
-      fiscalYear: z.number().int(),
-      status: Status,
+      ...documentFields,
       asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
       url: z.string().url(),
       catalogue: z.string().min(1),
