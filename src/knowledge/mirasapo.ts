@@ -548,6 +548,13 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
   }
   kept.sort((a, b) => Number(a.item.id) - Number(b.item.id) || a.item.id.localeCompare(b.item.id));
   const allNames = new Set(kept.map((k) => titleKey(k.item.title)));
+  // a special_measure name (e.g. 「ものづくり補助金」) shared by several records is a family label, not
+  // the name of one of them: it stays a keyword unless an operator's override says which one it names
+  const familySize = new Map<string, number>();
+  for (const { item } of kept) {
+    const f = item.special_measure?.name?.trim();
+    if (f) familySize.set(f, (familySize.get(f) ?? 0) + 1);
+  }
 
   const deskByPhone = new Map<string, Desk>();
   for (const d of ctx.desks) if (d.phone) for (const p of phonesIn(d.phone)) if (!deskByPhone.has(digitsOf(p))) deskByPhone.set(digitsOf(p), d);
@@ -587,7 +594,7 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
     const category = programCategory(i);
     for (const k of i.keywords) {
       const t = k.trim();
-      const names = NAME_SUFFIX.test(t) && t.replace(NAME_SUFFIX, '').length >= 2 && (titleKey(name).includes(titleKey(t)) || (t === i.special_measure?.name && category === '補助金' && /補助金$/.test(t)));
+      const names = NAME_SUFFIX.test(t) && t.replace(NAME_SUFFIX, '').length >= 2 && (titleKey(name).includes(titleKey(t)) || (t === i.special_measure?.name?.trim() && familySize.get(t) === 1 && category === '補助金' && /補助金$/.test(t)));
       if (names) addAlias(t);
       else addKeyword(t);
     }
