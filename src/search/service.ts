@@ -12,7 +12,7 @@ import type { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
 import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, loadSavedIndex } from './index-store.ts';
-import { mapIndustry } from '../eligibility/classify.ts';
+import { mapIndustry } from '../text/industry.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
 import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
@@ -245,6 +245,33 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return cov;
   };
 
+  /**
+   * Coverage (0–1) of one record as {@link coverageOf} computes it, except that a word explained by a
+   * synonym group counts whole when the record has that word's own group (「金利」 for a record that
+   * states its 利率): used to compare a record the question names with the best one.
+   */
+  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, missing: string[] = []): number => {
+    const id = postings.refs[d];
+    const kw = kwTerms.get(id);
+    const groups = concepts.groupsOf(id);
+    const hasGroupOf = (term: string) => analyzer.synonyms.expand(term).groupIds.some((g) => groups.has(g));
+    let total = 0;
+    let got = 0;
+    for (const c of clauses) {
+      if (c.source !== 'token') continue;
+      const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
+      if (!u) continue;
+      total += u;
+      const has = MORPH_FIELDS.some((f) => postings.list(c.term, f).docs.includes(d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
+      if (has) got += u;
+      else missing.push(c.term);
+    }
+    return total ? got / total : 1;
+  };
+
+  /** A record's name and aliases in the gazetteer's matching form (as `RecordEntity.matched`). */
+  const namesOf = (rec: KnowledgeRecord): string[] => [rec.name, ...(('aliases' in rec && rec.aliases) || [])].map((n) => matchKey(n));
+
   const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
     const query = typeof text === 'string' ? text : '';
     const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
@@ -327,13 +354,22 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // 「女性向けの創業セミナー」 names 創業セミナー but asks for the women's one)
     if (named.size && ranked.length) {
       const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
+      const namedCovOf = (c: RankedCandidate, missing?: string[]) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, missing) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
       for (const id of named) {
         const rec = kb.byId.get(id);
         if (!rec || !kinds.has(rec.kind)) continue;
         const c = ranked.find((x) => x.record.id === id) ?? more(id) ?? { record: rec, score: 0, result: { ref: id, score: 0, matchData: emptyMatchData() } };
-        if (c !== lead && covOf(c) + NAMED_COVER_MARGIN < covOf(lead)) continue;
+        // a variant of the named record (its name contains the name used: 「雇用調整助成金(新型コロナ…特例)」
+        // for 「雇用調整助成金」) goes first only when the question uses its qualifier — a word the named
+        // record lacks and the variant's name has (「女性向けの創業セミナー」 → 女性創業セミナー)
+        const used = heads.find((h) => h.id === id)?.matched;
+        const missing: string[] = [];
+        const cov = c === lead ? 1 : namedCovOf(c, missing);
+        const leadNumber = postings.numberOf(lead.record.id);
+        const variant = !!used && namesOf(lead.record).some((n) => n !== used && n.includes(used)) && !missing.some((t) => postings.list(t, 'name').docs.includes(leadNumber));
+        if (c !== lead && !variant && cov + NAMED_COVER_MARGIN < covOf(lead)) continue;
         first.push(c);
       }
       first.sort((x, y) => y.score - x.score);
