@@ -175,10 +175,13 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
 /**
  * Rank points per condition the business is confirmed to meet (CheckResult.field). A condition that
  * singles out the business (its size, headcount, industry, field, situation) counts more than a
- * broad one (法人・個人, 創業段階).
+ * broad one (法人・個人, 創業段階). `smallEnterprise` is the `size` weight of a programme for 小規模企業者.
  */
 export const FIT_WEIGHT: Readonly<Record<string, number>> = {
   size: 2,
+  // a programme for 小規模企業者 — a subset of the 中小企業者 (中小企業基本法 第2条第5項) — singles the
+  // business out more than one for every 中小企業者
+  smallEnterprise: 3,
   employees: 2,
   industries: 2,
   industryGroups: 1.5,
@@ -248,7 +251,8 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
     const boost = opts.boost?.get(program.id) ?? 0;
     if (failed.length === 0) {
       const conditions = checks.filter((c) => c.field !== 'purposes');
-      const fit = conditions.reduce((sum, c) => sum + (c.ok === true ? (FIT_WEIGHT[c.field] ?? 1) : 0), 0);
+      const weightOf = (field: string) => (field === 'size' && program.eligibility?.size === 'smallEnterprise' ? FIT_WEIGHT.smallEnterprise : (FIT_WEIGHT[field] ?? 1));
+      const fit = conditions.reduce((sum, c) => sum + (c.ok === true ? weightOf(c.field) : 0), 0);
       const purposes = program.eligibility?.purposes?.length ?? 0;
       let score = fit + 4 * boost;
       if (!conditions.length) score -= GENERIC_PENALTY;
