@@ -253,21 +253,21 @@ export function recordCard(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId' 
   }
   // a term that only names the 相談先 again is left out: its phone and a few characters beside it
   // (「連絡先: (一財)山口県国際総合センター 083-231-5778」), or exactly the desk's name
-  if (card.deskName || phone || contact) {
-    const name = meaning(card.deskName ?? contact?.desk.name ?? '');
-    const tel = phone ? meaning(phone) : '';
-    card.fields = card.fields.filter((f) => {
-      const value = meaning(f.value);
-      if (name && value === name) return false;
-      if (!tel || !value.includes(tel)) return true;
-      return (name ? value.split(tel).join('').split(name).join('') : value.split(tel).join('')).length > 5;
-    });
-  }
+  const name = meaning(card.deskName ?? contact?.desk.name ?? '');
+  const tel = phone ? meaning(phone) : '';
+  const newToCard = (f: CardField): boolean => {
+    const value = meaning(f.value);
+    if (name && value === name) return false;
+    if (!tel || !value.includes(tel)) return true;
+    return (name ? value.split(tel).join('').split(name).join('') : value.split(tel).join('')).length > 5;
+  };
+  card.fields = card.fields.filter(newToCard);
   if (isDatasetRef(rec.source)) {
     // national programmes: the credit and period notes instead of the seed documents' 出典 line
     if (rec.kind === 'program') {
       const extras = datasetExtras(rec, source && 'credit' in source ? source.credit : undefined, wording, now);
-      card.fields.push(...extras.fields);
+      // 所管 is left out when the 相談先 is the authority itself (「中小企業庁」 twice)
+      card.fields.push(...extras.fields.filter(newToCard));
       card.notes = extras.notes;
       card.text = oneLine(rec.summary);
     } else if (source && 'credit' in source) card.notes = [source.credit];
