@@ -8,8 +8,10 @@ import { cardText, recordCard } from '../src/search/answer.ts';
 import { indexPath, loadSavedIndex } from '../src/search/index-store.ts';
 import { buildClauses, runClauses } from '../src/search/query.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
+import { loadAnswersWording } from '../src/search/wording.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'search-kb');
+const FIXTURE_THRESHOLD = 0.29;
 let cache: string;
 let kb: KnowledgeBase;
 let service: SearchService;
@@ -19,7 +21,9 @@ beforeAll(async () => {
   cache = mkdtempSync(join(tmpdir(), 'shien-index-'));
   process.env.SEARCH_CACHE_DIR = cache;
   kb = loadKnowledgeOrThrow(FIXTURE);
-  service = await createSearchService(kb);
+  // the threshold of intents/answers.yaml is calibrated on the bundled catalogue (npm run eval); this
+  // fixture's dozen records give other confidences, so it keeps the threshold it was written against
+  service = await createSearchService(kb, { wording: { ...loadAnswersWording(), threshold: FIXTURE_THRESHOLD } });
 });
 afterAll(() => {
   if (savedEnv === undefined) delete process.env.SEARCH_CACHE_DIR;
