@@ -285,7 +285,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const clauses = buildClauses(a, heads, informative, weightOf);
     if (clauses.length === 0) return notAnswered(query, a.normalized, 'empty', 0);
     if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
-    if (a.entities.records.length === 0 && outOfScope.some((k) => a.folded.includes(k))) return notAnswered(query, a.normalized, 'outOfScope', 0);
+    // a word of what the bot does not serve (住宅ローン), unless it is part of a record the question names
+    if (outOfScope.some((k) => a.folded.includes(k) && !a.entities.records.some((r) => r.matched.includes(k) || k.includes(r.matched)))) return notAnswered(query, a.normalized, 'outOfScope', 0);
     const explained = new Set(a.explained);
     // whole keywords of records found in the question: evidence for their records, and their words are catalogue vocabulary
     const kwHits = keywordMatcher.hits(a.normalized, a.segments);
