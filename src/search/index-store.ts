@@ -24,7 +24,7 @@ import { registerPipeline, usePipeline } from './pipeline.ts';
 import { loadIndex, withExactTerms } from './term-set.ts';
 
 /** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
-export const INDEX_VERSION = 'ja-12';
+export const INDEX_VERSION = 'ja-13';
 
 /** Morphological fields, their bigram twins, and the whole-name key field. */
 export const MORPH_FIELDS = ['name', 'kw', 'summary', 'body'] as const;
@@ -43,6 +43,8 @@ export interface IndexExtras {
   generic: { id: string; key: string }[];
   /** adjacent noun pairs ending in a two-kanji noun (「事業\0承継」) with the number of records writing them, for the swapped-compound rule */
   compounds: [string, number][];
+  /** [reading, name key, record id] of the names recognised by their reading (src/text/analyzer.ts nameReadings) */
+  nameReadings: [string, string, string][];
 }
 
 const EXTRAS = new WeakMap<lunr.Index, IndexExtras>();
@@ -68,6 +70,7 @@ export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras 
     readings: [...readings],
     generic: genericAliases(kb).map((g) => ({ id: g.id, key: g.key })),
     compounds: [...compounds],
+    nameReadings: analyzer.nameReadings(kb),
   };
 }
 

@@ -51,7 +51,7 @@ export const MAX_CLAUSES = 120;
  */
 export function buildClauses(
   a: Analysis,
-  keyRecords: { matched: string }[] = a.entities.records,
+  keyRecords: { matched: string; key?: string }[] = a.entities.records,
   keep: (term: string, fields: readonly string[]) => boolean = () => true,
   weightOf: (term: string) => number = (t) => a.weights?.get(t) ?? 1,
 ): Clause[] {
@@ -64,7 +64,7 @@ export function buildClauses(
     seen.add(k);
     out.push({ term, fields: [...fields], boost: CLAUSE_WEIGHT[source] * share, source });
   };
-  for (const r of keyRecords) push(r.matched, 'key', [KEY_FIELD]);
+  for (const r of keyRecords) push(r.key ?? r.matched, 'key', [KEY_FIELD]);
   const heads = new Set(keyRecords.map((r) => r.matched));
   const contextKeys = a.entities.records.map((r) => r.matched).filter((k) => !heads.has(k));
   const isContext = (t: string) => contextKeys.some((k) => k.includes(t)) && ![...heads].some((k) => k.includes(t));

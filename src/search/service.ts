@@ -132,6 +132,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const extras = indexExtras(index) ?? buildExtras(kb, analyzer);
   const concepts = new ConceptIndex(stats.docCount, extras.concepts);
   analyzer.gazetteer.setGenericAliases(extras.generic);
+  analyzer.setNameReadings(extras.nameReadings ?? analyzer.nameReadings(kb));
   const known = (term: string) => stats.df(term, MORPH_FIELDS) > 0;
   const byReading = new Map<string, string[]>();
   for (const [term, reading] of extras.readings) {
@@ -250,7 +251,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * synonym group counts whole when the record has that word's own group (「金利」 for a record that
    * states its 利率): used to compare a record the question names with the best one.
    */
-  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, missing: string[] = []): number => {
+  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, missing: string[] = [], written: ReadonlySet<string> = new Set()): number => {
     const id = postings.refs[d];
     const kw = kwTerms.get(id);
     const groups = concepts.groupsOf(id);
@@ -262,7 +263,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
       if (!u) continue;
       total += u;
-      const has = MORPH_FIELDS.some((f) => postings.list(c.term, f).docs.includes(d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
+      const has = written.has(c.term) || MORPH_FIELDS.some((f) => postings.list(c.term, f).docs.includes(d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
       if (has) got += u;
       else missing.push(c.term);
     }
@@ -355,7 +356,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // 「女性向けの創業セミナー」 names 創業セミナー but asks for the women's one)
     if (named.size && ranked.length) {
       const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
-      const namedCovOf = (c: RankedCandidate, missing?: string[]) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, missing) : 1);
+      // the words of the name as the question wrote it count for the record it names (「経営確信計画」)
+      const namedCovOf = (c: RankedCandidate, missing?: string[], written?: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, missing, written) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
       for (const id of named) {
@@ -363,13 +365,21 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         if (!rec || !kinds.has(rec.kind)) continue;
         const c = ranked.find((x) => x.record.id === id) ?? more(id) ?? { record: rec, score: 0, result: { ref: id, score: 0, matchData: emptyMatchData() } };
         // a variant of the named record (its name contains the name used: 「雇用調整助成金(新型コロナ…特例)」
-        // for 「雇用調整助成金」) goes first only when the question uses its qualifier — a word the named
-        // record lacks and the variant's name has (「女性向けの創業セミナー」 → 女性創業セミナー)
-        const used = heads.find((h) => h.id === id)?.matched;
-        const missing: string[] = [];
-        const cov = c === lead ? 1 : namedCovOf(c, missing);
-        const leadNumber = postings.numberOf(lead.record.id);
-        const variant = !!used && namesOf(lead.record).some((n) => n !== used && n.includes(used)) && !missing.some((t) => postings.list(t, 'name').docs.includes(leadNumber));
+        // for 「雇用調整助成金」) goes first only when the question uses most of its qualifier — the
+        // words its name adds (「女性向けの創業セミナー」 → 女性創業セミナー; not 「経営革新計画の申請」 →
+        // 酒類業者による経営革新計画の申請)
+        const head = heads.find((h) => h.id === id);
+        const used = head?.matched;
+        const written = new Set(used ? a.words.filter((w) => used.includes(matchKey(w.surface))).map((w) => w.term) : []);
+        const cov = c === lead ? 1 : namedCovOf(c, undefined, written);
+        const variantName = used ? namesOf(lead.record).find((n) => n !== used && n.includes(head.key ?? used)) : undefined;
+        let variant = false;
+        if (variantName && head) {
+          const own = new Set(analyzer.tokens(head.key ?? head.matched));
+          const extra = [...new Set(analyzer.tokens(variantName))].filter((t) => !own.has(t));
+          const asked = new Set(clauses.map((x) => x.term));
+          variant = extra.filter((t) => asked.has(t)).length * 2 < extra.length;
+        }
         if (c !== lead && !variant && cov + NAMED_COVER_MARGIN < covOf(lead)) continue;
         first.push(c);
       }

@@ -112,6 +112,9 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
 const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['融資'], ['共済']];
 const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
 const TWO_KANJI = /^[\u4e00-\u9fff]{2}$/;
+const KANJI = /[\u3400-\u9fff]/;
+/** Shortest reading (kana) of a name matched by its reading: shorter ones are common words (ゆうし, きょうさい). */
+const MIN_NAME_READING = 6;
 /** A swapped compound is read instead when at least this many records write it, and this many times more than the form asked. */
 const SWAP_MIN_RECORDS = 3;
 const SWAP_RATIO = 5;
@@ -152,7 +155,103 @@ export class Analyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.gazetteer = new Gazetteer(kb);
+    for (const rec of kb.records) this.records.set(rec.id, rec);
     this.synonyms = new SynonymExpander(kb.synonyms, (n) => this.segments(this.tokenize(n)));
+  }
+
+  private readonly records = new Map<string, KnowledgeBase['records'][number]>();
+  /** record names and aliases by the first kana of their reading (longest first), for {@link readNames} */
+  private readonly namesByReading = new Map<string, { reading: string; key: string; id: string }[]>();
+
+  /**
+   * The readings of the record names and aliases of `kb` that are read by reading: [reading
+   * (hiragana, ≥ {@link MIN_NAME_READING} kana), name key ({@link matchKey}), record id]. ≈0.2 s for
+   * the catalogue, so computed when the index is built and saved with it.
+   */
+  nameReadings(kb: Pick<KnowledgeBase, 'records'>): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    for (const rec of kb.records) {
+      if (rec.kind === 'area') continue;
+      for (const n of [rec.name, ...rec.aliases]) {
+        const reading = this.readingOf(n);
+        if (reading && reading.length >= MIN_NAME_READING && reading !== matchKey(n)) out.push([reading, matchKey(n), rec.id]);
+      }
+    }
+    return out;
+  }
+
+  /** Sets the name readings {@link readNames} looks for ({@link nameReadings}; ids unknown to the catalogue are skipped). */
+  setNameReadings(list: readonly [string, string, string][]): void {
+    this.namesByReading.clear();
+    for (const [reading, key, id] of list) {
+      if (!this.records.has(id) || !reading) continue;
+      let l = this.namesByReading.get(reading[0]);
+      if (!l) this.namesByReading.set(reading[0], (l = []));
+      l.push({ reading, key, id });
+    }
+    for (const l of this.namesByReading.values()) l.sort((x, y) => y.reading.length - x.reading.length);
+  }
+
+  /**
+   * The reading of a whole text in hiragana (kuromoji's readings; kana, Latin letters and digits as
+   * written, folded), or null when a kanji word has no reading.
+   */
+  private readingOf(text: string): string | null {
+    let out = '';
+    for (const t of this.tokenize(normalize(text).slice(0, MAX_ANALYSED_CHARS))) {
+      const piece = tokenReading(t);
+      if (piece === null) return null;
+      out += piece;
+    }
+    return out;
+  }
+
+  /**
+   * Record names written with other kanji of the same reading or in kana (「経営確信計画」「せいどゆうし」
+   * for 経営革新計画, 制度融資 — the commonest typing slip in Japanese, a wrong IME conversion): names
+   * whose reading (≥ {@link MIN_NAME_READING} kana) occurs in the question's reading from one word
+   * boundary to another, where no name was recognised as written. Added to `entities.records`.
+   */
+  private readNames(normalized: string, toks: Token[], folded: string, entities: Entities): void {
+    let reading = '';
+    const starts: number[] = []; // reading offset → normalized offset where the token begins (−1 inside a token)
+    // reading offset just after a token → normalized offset after it
+    const mark = new Map<number, number>();
+    for (const t of toks) {
+      const piece = tokenReading(t);
+      if (piece === null || !piece) {
+        reading += '\u0000';
+        starts.push(-1);
+        continue;
+      }
+      const at = t.word_position - 1;
+      // a kana token reads as written, so any of its characters may begin or end a name (IPADIC cuts
+      // a run of hiragana at random: 「こよ/うち/ょうせいじょせいきんの」)
+      const asWritten = piece === fold(t.surface_form) && piece.length === t.surface_form.length;
+      for (let k = 0; k < piece.length; k++) {
+        starts.push(k === 0 || asWritten ? at + k : -1);
+        if (asWritten && k > 0) mark.set(reading.length + k, at + k);
+      }
+      reading += piece;
+      mark.set(reading.length, at + t.surface_form.length);
+    }
+    const taken = entities.records.map((r) => [r.end - r.matched.length, r.end] as const);
+    const found = new Set(entities.records.map((r) => r.id));
+    for (let i = 0; i < reading.length; i++) {
+      const from = starts[i];
+      if (from === undefined || from < 0) continue;
+      for (const e of this.namesByReading.get(reading[i]) ?? []) {
+        if (!reading.startsWith(e.reading, i)) continue;
+        const to = mark.get(i + e.reading.length);
+        if (to === undefined || found.has(e.id) || this.gazetteer.isGeneric(e.key, e.id)) continue;
+        const rec = this.records.get(e.id)!;
+        const start = fold(normalized.slice(0, from)).length;
+        const end = fold(normalized.slice(0, to)).length;
+        if (taken.some(([s, x]) => start < x && end > s)) continue;
+        found.add(e.id);
+        entities.records.push({ id: e.id, kind: rec.kind, name: rec.name, matched: folded.slice(start, end), key: e.key, end });
+      }
+    }
   }
 
   /** Sets the catalogue vocabulary the reading index and the reversed-compound rule look words up in. */
@@ -266,6 +365,7 @@ export class Analyzer {
       if (list.length) tokenGroups.push(list);
     }
     const entities = this.gazetteer.recognise(folded);
+    this.readNames(normalized, toks, folded, entities);
     const nameKeys = [...entities.records.map((r) => r.matched), ...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
     const inSynonym = (w: Word) => expansion.spans.some(([s, e]) => w.start < e && w.end > s);
     const explained = words.filter((w) => inSynonym(w) || nameKeys.some((k) => k.includes(w.surface) || w.surface.includes(k))).map((w) => w.term);
@@ -461,6 +561,12 @@ export class Analyzer {
     }
     return out;
   }
+}
+
+/** A token's reading in hiragana: kuromoji's, else the surface when it has no kanji; null otherwise. */
+function tokenReading(t: Token): string | null {
+  if (t.reading && t.reading !== '*') return fold(t.reading);
+  return KANJI.test(t.surface_form) ? null : fold(t.surface_form);
 }
 
 function isContent(t: Token): boolean {

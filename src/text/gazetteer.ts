@@ -37,6 +37,8 @@ export interface RecordEntity {
   kind: RecordKind;
   name: string;
   matched: string;
+  /** the record's own name key ({@link matchKey}) when the text wrote the name otherwise (read by its reading) */
+  key?: string;
   /** position just after the match in the folded text */
   end: number;
 }
@@ -110,6 +112,11 @@ export class Gazetteer {
   setGenericAliases(list: readonly { id: string; key: string }[]): void {
     this.generic.clear();
     for (const g of list) this.generic.add(`${g.key}\0${g.id}`);
+  }
+
+  /** Whether the name `key` ({@link matchKey} form) of record `id` is a generic alias that names nothing. */
+  isGeneric(key: string, id: string): boolean {
+    return this.generic.has(`${key}\0${id}`);
   }
 
   /** The record-name keys of one record (folded name and aliases), for the index's name-key field. */
