@@ -586,6 +586,11 @@ export function importMirasapo(input: MirasapoInput, ctx: ImportContext): Import
     const [outer, inner] = splitTitle(name);
     if (outer && !allNames.has(titleKey(outer))) addAlias(outer);
     if (inner && NAME_SUFFIX.test(inner)) addAlias(inner);
+    // 「小規模企業共済制度」 is also called 小規模企業共済: a name that is a programme name plus 制度
+    for (const n of [name, outer]) {
+      const stem = n?.replace(/制度$/, '');
+      if (stem && stem !== n && stem.length >= 4 && NAME_SUFFIX.test(stem) && !/制度$/.test(stem) && !allNames.has(titleKey(stem))) addAlias(stem);
+    }
     const keywords: string[] = [];
     const addKeyword = (k: string) => {
       const t = k.trim();
