@@ -96,7 +96,9 @@ describe('per-user rate limit', () => {
     const engine = guardEngine({ engine: () => inner, wording: () => wording, store, limiter: new UserRateLimiter(3), logger: silent });
     for (let i = 0; i < 3; i++) expect(texts(await say(engine, 'line:U1', 'こんにちは'))).not.toContain(wording.rateLimited);
     const limited = await say(engine, 'line:U1', '診断');
-    expect(limited).toEqual({ replies: [{ type: 'text', text: wording.rateLimited }], awaiting: null, choices: [], suggestions: [] });
+    expect(limited).toEqual({ replies: [{ type: 'text', text: wording.rateLimited }], awaiting: null, choices: [], suggestions: [], rateLimited: { retryAfterSeconds: expect.any(Number) } });
+    expect(limited.rateLimited!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(limited.rateLimited!.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(inner.calls).toHaveLength(3);
     expect(texts(await say(engine, 'line:U2', '診断'))).toContain('業種を選んでください');
   });

@@ -11,7 +11,7 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import { listYamlFiles } from '../src/knowledge/load.ts';
 import { loadOpsWording } from '../src/ops/wording.ts';
 import { requireService, startRedis, type RedisServer } from './helpers/services.ts';
-import { chat, copyCatalogue, offered, replyText, startServer, type ChatTurn, type ServerProcess } from './helpers/server-process.ts';
+import { TEST_API_TOKEN, chat, copyCatalogue, offered, replyText, startServer, type ChatTurn, type ServerProcess } from './helpers/server-process.ts';
 
 const TOKEN = 'test-admin-token';
 const ops = loadOpsWording(join(import.meta.dirname, '..', 'intents'));
@@ -161,10 +161,14 @@ describe('live knowledge reload on a running server', () => {
     expect((await chat(server.url, 'gone-user', '設備投資の補助金は？')).replies.length).toBeGreaterThan(0);
   }, 120_000);
 
-  it('limits each user to RATE_LIMIT_PER_MINUTE messages with a polite chat-turn reply', async () => {
+  it('limits each user to RATE_LIMIT_PER_MINUTE messages: 429 with Retry-After and a polite chat-turn reply', async () => {
     for (let i = 0; i < 5; i++) expect(replyText(await chat(server.url, 'busy', `創業の補助金 ${i}`))).not.toBe(ops.rateLimited);
-    const limited = await chat(server.url, 'busy', '創業の補助金');
-    expect(limited).toEqual({ replies: [{ type: 'text', text: ops.rateLimited }], awaiting: null, choices: [], suggestions: [] });
+    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_TOKEN}` }, body: JSON.stringify({ user: 'busy', text: '創業の補助金' }) });
+    expect(res.status).toBe(429);
+    const retry = Number(res.headers.get('retry-after'));
+    expect(retry).toBeGreaterThanOrEqual(1);
+    expect(retry).toBeLessThanOrEqual(60);
+    expect(await res.json()).toEqual({ replies: [{ type: 'text', text: ops.rateLimited }], awaiting: null, choices: [], suggestions: [] });
     expect(replyText(await chat(server.url, 'not-busy', '創業の補助金'))).not.toBe(ops.rateLimited);
   });
 

@@ -91,6 +91,11 @@ export interface TurnResult {
   answered?: boolean;
   /** normalised text of the question, for the unanswered log */
   normalizedText?: string;
+  /**
+   * set when the turn was refused by the per-user message limit (RATE_LIMIT_PER_MINUTE): the web
+   * chat answers HTTP 429 with Retry-After; platform channels show the reply in the chat
+   */
+  rateLimited?: { retryAfterSeconds: number };
 }
 
 /** Per-user conversation state; JSON-serialisable (it is stored in Redis). */

@@ -80,7 +80,7 @@ export function guardEngine(opts: GuardOptions): Engine {
         const d = await opts.limiter.hit(userKey);
         if (!d.allowed) {
           if (d.count === d.limit + 1) opts.logger.warn({ channel, limit: d.limit }, 'user rate limit reached');
-          return textTurn(wording.rateLimited);
+          return { ...textTurn(wording.rateLimited), rateLimited: { retryAfterSeconds: d.retryAfterSeconds } };
         }
       }
       const text = incoming.type === 'text' && typeof incoming.text === 'string' ? incoming.text : null;

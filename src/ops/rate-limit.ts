@@ -18,6 +18,8 @@ export interface RateDecision {
   /** messages counted in the current window, including this one */
   count: number;
   limit: number;
+  /** seconds until the window ends and the user may send again (≥ 1) */
+  retryAfterSeconds: number;
 }
 
 /** Counts messages per user key; see the module comment. */
@@ -38,10 +40,11 @@ export class UserRateLimiter {
   /** Counts one message of `userKey` and says whether it is within the limit. Never throws. */
   async hit(userKey: string): Promise<RateDecision> {
     try {
-      const { totalHits } = await this.store.increment(userKey);
-      return { allowed: totalHits <= this.limit, count: totalHits, limit: this.limit };
+      const { totalHits, resetTime } = await this.store.increment(userKey);
+      const left = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : Math.ceil(this.windowMs / 1000);
+      return { allowed: totalHits <= this.limit, count: totalHits, limit: this.limit, retryAfterSeconds: Math.max(1, left) };
     } catch {
-      return { allowed: true, count: 0, limit: this.limit };
+      return { allowed: true, count: 0, limit: this.limit, retryAfterSeconds: 1 };
     }
   }
 

@@ -129,6 +129,8 @@ export function mountWeb(app: express.Express, deps: WebOptions): void {
     }
     res.locals.userKey = key;
     const turn = await deps.engine.handle(key, parsed.incoming, { channel: 'web' });
+    // the per-session limit refuses like the per-address one: 429, Retry-After, the polite reply in the body
+    if (turn.rateLimited) res.status(429).set('Retry-After', String(turn.rateLimited.retryAfterSeconds));
     res.json({ replies: turn.replies, awaiting: turn.awaiting, choices: turn.choices, suggestions: turn.suggestions });
   });
   app.use('/api/chat', bodyErrorHandler());
