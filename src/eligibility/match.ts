@@ -12,6 +12,7 @@
  * The sentences (why it fits, what excluded it) are the templates of intents/eligibility.yaml
  * (src/eligibility/wording.ts); this file only chooses one and fills it.
  */
+import { LRUCache } from 'lru-cache';
 import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { isDatasetRef, type Program } from '../knowledge/schema.ts';
@@ -306,12 +307,44 @@ export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classifica
 
 /** Number of programmes still matching a profile (for choice labels 「製造業（該当12件）」). */
 export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
-  let n = 0;
-  for (const program of kb.programs) {
-    if (!inDiagnosis(program)) continue;
-    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
-  }
-  return n;
+  return memoised(countMemo, kb, p, () => {
+    let n = 0;
+    for (const program of kb.programs) {
+      if (!inDiagnosis(program)) continue;
+      if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
+    }
+    return n;
+  });
+}
+
+/**
+ * Results of {@link countMatches} / {@link candidateIds} per catalogue (a loaded KnowledgeBase never
+ * changes; a reload is a new object) and profile: every question's buttons count the programmes left
+ * for each choice, ≈1,300 programmes × ≈15 choices, and most users share the first answers.
+ * The classification follows from the profile and the catalogue; the day is part of the key because
+ * a reception period can end. At most {@link MEMO_SIZE} profiles per catalogue.
+ */
+const countMemo = new WeakMap<KnowledgeBase, LRUCache<string, number>>();
+const candidatesMemo = new WeakMap<KnowledgeBase, LRUCache<string, string[]>>();
+const MEMO_SIZE = 2000;
+/** Longest profile key memoised (a long one-shot message in `words` is computed each time). */
+const MEMO_KEY_MAX = 600;
+
+function memoised<T extends {}>(memo: WeakMap<KnowledgeBase, LRUCache<string, T>>, kb: KnowledgeBase, p: Profile, compute: () => T): T {
+  const key = `${new Date().toISOString().slice(0, 10)}|${profileKey(p)}`;
+  if (key.length > MEMO_KEY_MAX) return compute();
+  let cache = memo.get(kb);
+  if (!cache) memo.set(kb, (cache = new LRUCache<string, T>({ max: MEMO_SIZE })));
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
+/** A profile as a stable string (fields in a fixed order). */
+function profileKey(p: Profile): string {
+  return JSON.stringify([p.industry, p.employees, p.capital, p.municipality, p.area, p.purpose, p.stage, p.corporation, p.fields, p.words]);
 }
 
 /**
@@ -319,10 +352,12 @@ export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification,
  * fits or the programme does not state one. Sorted; for telling whether an answer changes anything.
  */
 export function candidateIds(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): string[] {
-  const ids: string[] = [];
-  for (const program of kb.programs) {
-    if (program.status !== 'current') continue;
-    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) ids.push(program.id);
-  }
-  return ids.sort();
+  return [...memoised(candidatesMemo, kb, p, () => {
+    const ids: string[] = [];
+    for (const program of kb.programs) {
+      if (program.status !== 'current') continue;
+      if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) ids.push(program.id);
+    }
+    return ids.sort();
+  })];
 }
