@@ -105,6 +105,8 @@ const CONSULT_WORD_WEIGHT = 0.15;
 const COORD_FLOOR = 0.15;
 /** A named record goes first unless the best candidate's coverage exceeds its own by more than this. */
 const NAMED_COVER_MARGIN = 0.1;
+/** Most records the question names that are put first (in the order named). */
+const NAMED_MAX = 5;
 /** Score multiplier of a directory-only desk (no `purposes`, no `keywords`: a 名簿 row) not named by the question. */
 const DIRECTORY_ONLY = 0.5;
 /** Score added per whole keyword found in the question (× its specificity, at most {@link KEYWORD_MAX} in all). */
@@ -360,7 +362,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const namedCovOf = (c: RankedCandidate, missing?: string[], written?: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, missing, written) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
-      for (const id of named) {
+      // a question names a few records; a paste of many names gets its first NAMED_MAX (bounded work)
+      for (const id of [...named].slice(0, NAMED_MAX)) {
         const rec = kb.byId.get(id);
         if (!rec || !kinds.has(rec.kind)) continue;
         const c = ranked.find((x) => x.record.id === id) ?? more(id) ?? { record: rec, score: 0, result: { ref: id, score: 0, matchData: emptyMatchData() } };
