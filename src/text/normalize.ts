@@ -68,8 +68,23 @@ export function fold(normalized: string): string {
 
 /** {@link fold} of {@link normalize}: the form terms are compared in. */
 export function matchKey(text: string): string {
-  return fold(normalize(text));
+  if (text.length > MATCH_KEY_MEMO_CHARS) return fold(normalize(text));
+  let key = matchKeyMemo.get(text);
+  if (key === undefined) {
+    key = fold(normalize(text));
+    if (matchKeyMemo.size >= MATCH_KEY_MEMO_SIZE) matchKeyMemo.clear();
+    matchKeyMemo.set(text, key);
+  }
+  return key;
 }
+
+/**
+ * matchKey of short strings, remembered: the dialogue compares the same labels, choices and names on
+ * every turn. Bounded (cleared when full) so user text cannot grow it.
+ */
+const matchKeyMemo = new Map<string, string>();
+const MATCH_KEY_MEMO_SIZE = 20_000;
+const MATCH_KEY_MEMO_CHARS = 80;
 
 /** A quantity found in text. `value` is in the unit named by `unit` (円, 人, %, 年). */
 export interface Quantity {
