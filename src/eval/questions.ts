@@ -144,7 +144,7 @@ function printConfidence(results: SetResult[], threshold: number): void {
       process.stdout.write(`  ${label.padEnd(11)}${what.padEnd(13)}n=${String(xs.length).padEnd(4)} ${q.length ? q.map(f2).join(' ') : '-'.padEnd(34)}  [${histogram(xs).join(' ')}]  below threshold ${below}\n`);
     }
   }
-  process.stdout.write(`threshold chosen on dev alone (utility: +1 right kept, −2 wrong or out-of-scope answered): ${devT.toFixed(2)}\n`);
+  process.stdout.write(`threshold chosen on ${splits[0].label === 'dev' ? 'dev alone' : `${splits[0].label} (this set itself: for reading only, never to set the threshold)`} (utility: +1 right kept, −2 wrong or out-of-scope answered): ${devT.toFixed(2)}\n`);
   for (const { label, c } of splits) {
     process.stdout.write(`  ${label.padEnd(11)}utility at ${threshold}: ${utility(c, threshold)}, at ${devT.toFixed(2)}: ${utility(c, devT)} (of ${c.right.length} right first answers)\n`);
   }
