@@ -408,8 +408,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
-    const cards = hits.map((h) => recordCard(h.record, kb, wording));
-    const shown = cards.slice(0, wording.replyCards);
+    // every hit's card is made when first read (a caller ranking 30 desks reads none of them)
+    let cards: Card[] | undefined;
+    const allCards = () => (cards ??= hits.map((h) => recordCard(h.record, kb, wording)));
+    const shown = hits.slice(0, wording.replyCards).map((h) => recordCard(h.record, kb, wording));
     // the reply quotes the question as the user typed it; the cards' text (CLI `ask`, staff) cites the lines
     const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(asTyped(query)) });
     const parts = [head ?? '', ...shown.map((c) => cardText(c, wording, { staff: true }))];
@@ -417,7 +419,18 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });
       if (more && Math.min(ranked.length, top) > shown.length) parts.push(more);
     }
-    return { query, normalized: a.normalized, answered: true, hits, reply: parts.filter(Boolean).join('\n\n'), cards, confidence: conf, ...(general ? { generalDesk: true } : {}) };
+    return {
+      query,
+      normalized: a.normalized,
+      answered: true,
+      hits,
+      reply: parts.filter(Boolean).join('\n\n'),
+      get cards() {
+        return allCards();
+      },
+      confidence: conf,
+      ...(general ? { generalDesk: true } : {}),
+    };
   };
 
   const safeSearch = (text: string, opts?: SearchOptions): SearchResponse => {
