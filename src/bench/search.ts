@@ -79,10 +79,15 @@ export const sections: BenchSection[] = [
     async run(): Promise<Measurement[]> {
       const kb = loadKnowledgeOrThrow(process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR);
       const service = await createSearchService(kb);
-      const t0 = performance.now();
-      const index = buildIndex(kb, service.analyzer);
-      const buildMs = performance.now() - t0;
-      saveIndex(kb, index);
+      // the second index is built and saved in a function of its own, so it is garbage before the
+      // asks are timed: the timed process holds one index, as a server does
+      const buildMs = ((): number => {
+        const t0 = performance.now();
+        const index = buildIndex(kb, service.analyzer);
+        const ms = performance.now() - t0;
+        saveIndex(kb, index);
+        return ms;
+      })();
 
       const cli: number[] = [];
       const server: number[] = [];
