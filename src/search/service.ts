@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
 import { findQuantities, matchKey, type Quantity } from '../text/normalize.ts';
-import type { Gazetteer } from '../text/gazetteer.ts';
+import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
 import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, loadSavedIndex } from './index-store.ts';
@@ -134,7 +134,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const extras = indexExtras(index) ?? buildExtras(kb, analyzer);
   const concepts = new ConceptIndex(stats.docCount, extras.concepts);
   analyzer.gazetteer.setGenericAliases(extras.generic);
-  analyzer.setNameReadings(extras.nameReadings ?? analyzer.nameReadings(kb));
+  analyzer.setNameReadings(extras.nameReadings);
   const known = (term: string) => stats.df(term, MORPH_FIELDS) > 0;
   const byReading = new Map<string, string[]>();
   for (const [term, reading] of extras.readings) {
@@ -253,7 +253,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * synonym group counts whole when the record has that word's own group (「金利」 for a record that
    * states its 利率): used to compare a record the question names with the best one.
    */
-  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, missing: string[] = [], written: ReadonlySet<string> = new Set()): number => {
+  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, written: ReadonlySet<string>): number => {
     const id = postings.refs[d];
     const kw = kwTerms.get(id);
     const groups = concepts.groupsOf(id);
@@ -267,13 +267,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       total += u;
       const has = written.has(c.term) || MORPH_FIELDS.some((f) => postings.list(c.term, f).docs.includes(d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
       if (has) got += u;
-      else missing.push(c.term);
     }
     return total ? got / total : 1;
   };
-
-  /** A record's name and aliases in the gazetteer's matching form (as `RecordEntity.matched`). */
-  const namesOf = (rec: KnowledgeRecord): string[] => [rec.name, ...(('aliases' in rec && rec.aliases) || [])].map((n) => matchKey(n));
 
   const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
     const query = typeof text === 'string' ? text : '';
@@ -359,7 +355,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (named.size && ranked.length) {
       const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
       // the words of the name as the question wrote it count for the record it names (「経営確信計画」)
-      const namedCovOf = (c: RankedCandidate, missing?: string[], written?: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, missing, written) : 1);
+      const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
       // a question names a few records; a paste of many names gets its first NAMED_MAX (bounded work)
@@ -374,8 +370,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         const head = heads.find((h) => h.id === id);
         const used = head?.matched;
         const written = new Set(used ? a.words.filter((w) => used.includes(matchKey(w.surface))).map((w) => w.term) : []);
-        const cov = c === lead ? 1 : namedCovOf(c, undefined, written);
-        const variantName = used ? namesOf(lead.record).find((n) => n !== used && n.includes(head.key ?? used)) : undefined;
+        const cov = c === lead ? 1 : namedCovOf(c, written);
+        const variantName = used ? Gazetteer.keysOf(lead.record).find((n) => n !== used && n.includes(head.key ?? used)) : undefined;
         let variant = false;
         if (variantName && head) {
           const own = new Set(analyzer.tokens(head.key ?? head.matched));
@@ -408,10 +404,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
-    // every hit's card is made when first read (a caller ranking 30 desks reads none of them)
-    let cards: Card[] | undefined;
-    const allCards = () => (cards ??= hits.map((h) => recordCard(h.record, kb, wording)));
+    // the reply's cards now, the other hits' when first read (a caller ranking 30 desks reads none of them)
     const shown = hits.slice(0, wording.replyCards).map((h) => recordCard(h.record, kb, wording));
+    let cards: Card[] | undefined;
+    const allCards = () => (cards ??= [...shown, ...hits.slice(shown.length).map((h) => recordCard(h.record, kb, wording))]);
     // the reply quotes the question as the user typed it; the cards' text (CLI `ask`, staff) cites the lines
     const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(asTyped(query)) });
     const parts = [head ?? '', ...shown.map((c) => cardText(c, wording, { staff: true }))];
