@@ -151,15 +151,13 @@ export class Analyzer {
 
   constructor(
     private readonly tokenizer: Tokenizer,
-    kb: Pick<KnowledgeBase, 'records' | 'areas' | 'synonyms'>,
+    private readonly kb: Pick<KnowledgeBase, 'records' | 'byId' | 'areas' | 'synonyms'>,
     private readonly options: AnalyzerOptions = {},
   ) {
     this.gazetteer = new Gazetteer(kb);
-    for (const rec of kb.records) this.records.set(rec.id, rec);
     this.synonyms = new SynonymExpander(kb.synonyms, (n) => this.segments(this.tokenize(n)));
   }
 
-  private readonly records = new Map<string, KnowledgeBase['records'][number]>();
   /** record names and aliases by the first kana of their reading (longest first), for {@link readNames} */
   private readonly namesByReading = new Map<string, { reading: string; key: string; id: string }[]>();
 
@@ -184,7 +182,7 @@ export class Analyzer {
   setNameReadings(list: readonly [string, string, string][]): void {
     this.namesByReading.clear();
     for (const [reading, key, id] of list) {
-      if (!this.records.has(id) || !reading) continue;
+      if (!this.kb.byId.has(id) || !reading) continue;
       let l = this.namesByReading.get(reading[0]);
       if (!l) this.namesByReading.set(reading[0], (l = []));
       l.push({ reading, key, id });
@@ -244,7 +242,7 @@ export class Analyzer {
         if (!reading.startsWith(e.reading, i)) continue;
         const to = mark.get(i + e.reading.length);
         if (to === undefined || found.has(e.id) || this.gazetteer.isGeneric(e.key, e.id)) continue;
-        const rec = this.records.get(e.id)!;
+        const rec = this.kb.byId.get(e.id)!;
         const start = fold(normalized.slice(0, from)).length;
         const end = fold(normalized.slice(0, to)).length;
         if (taken.some(([s, x]) => start < x && end > s)) continue;
@@ -606,6 +604,6 @@ export function bigrams(folded: string): string[] {
  * An {@link Analyzer} for `kb` on the shared tokenizer (loads the dictionary on first use, ≈0.6 s).
  * @throws Error when the kuromoji dictionary cannot be read.
  */
-export async function createAnalyzer(kb: Pick<KnowledgeBase, 'records' | 'areas' | 'synonyms'>, options?: AnalyzerOptions): Promise<Analyzer> {
+export async function createAnalyzer(kb: Pick<KnowledgeBase, 'records' | 'byId' | 'areas' | 'synonyms'>, options?: AnalyzerOptions): Promise<Analyzer> {
   return new Analyzer(await getTokenizer(), kb, options);
 }
