@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, mapIndustry } from '../src/eligibility/classify.ts';
+import { classify } from '../src/eligibility/classify.ts';
+import { mapIndustry } from '../src/text/industry.ts';
 import { fixtureKb, realKb } from './helpers/engine-fixture.ts';
 
 const kb = fixtureKb();

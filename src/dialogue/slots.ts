@@ -7,7 +7,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { findArea, findPlace, localityNames } from '../eligibility/desks.ts';
-import { mapIndustry } from '../eligibility/classify.ts';
+import { mapIndustry } from '../text/industry.ts';
 import { findFields } from '../eligibility/fields.ts';
 import { formatHeadcount } from '../eligibility/profile.ts';
 import { findQuantities, matchKey, MAX_NUMBER_DIGITS, normalize } from '../text/normalize.ts';

@@ -7,12 +7,10 @@
  * The sentences of `reasons` are the templates of intents/eligibility.yaml `classify`.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import type { Definition, IndustryGroup } from '../knowledge/schema.ts';
+import type { Definition } from '../knowledge/schema.ts';
 import { formatSourceRef } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
 import { mapIndustry, type IndustryMatch } from '../text/industry.ts';
-
-export { mapIndustry, type IndustryMatch };
 import { formatHeadcount, formatYen, headcountBounds, type Headcount } from './profile.ts';
 import { phrase } from '../search/wording.ts';
 import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';

@@ -17,7 +17,8 @@ import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { isDatasetRef, type Program } from '../knowledge/schema.ts';
 import { matchKey } from '../text/normalize.ts';
-import { mapIndustry, type Classification } from './classify.ts';
+import type { Classification } from './classify.ts';
+import { mapIndustry } from '../text/industry.ts';
 import { fieldFits } from './fields.ts';
 import { situationDeclared, situationsOf } from './situations.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
@@ -342,9 +343,9 @@ function memoised<T extends {}>(memo: WeakMap<KnowledgeBase, LRUCache<string, T>
   return value;
 }
 
-/** A profile as a stable string (fields in a fixed order). */
+/** A profile as a stable string: every field it sets, in name order (a field added to Profile is keyed too). */
 function profileKey(p: Profile): string {
-  return JSON.stringify([p.industry, p.employees, p.capital, p.municipality, p.area, p.purpose, p.stage, p.corporation, p.fields, p.words]);
+  return JSON.stringify(Object.entries(p).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
