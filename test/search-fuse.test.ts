@@ -7,6 +7,7 @@ import { loadKnowledgeOrThrow } from '../src/knowledge/load.ts';
 import { fuse } from '../src/search/fuse.ts';
 import { PostingWeights } from '../src/search/postings.ts';
 import { bestCandidates } from '../src/search/rank.ts';
+import { ConceptIndex, recordConcepts } from '../src/search/concepts.ts';
 import { buildClauses, runClauses, type Clause } from '../src/search/query.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 
@@ -76,5 +77,54 @@ describe('bestCandidates', () => {
     const pool = [4, 0, 1, 2, 3, 5, 6];
     const sorted = [...pool].sort((x, y) => score[y] - score[x]);
     for (let k = 1; k <= pool.length + 1; k++) expect(bestCandidates(pool, score, k)).toEqual(sorted.slice(0, k));
+  });
+
+  it('gives the same k best when records are scored lazily under an upper bound, and skips those that cannot enter', () => {
+    const score = Float64Array.from([0.5, 2, 1, 2, 0.1, 1, 3, 0.2, 2]);
+    const pool = [8, 4, 0, 1, 2, 3, 5, 6, 7];
+    // ties in the order of `rank`, not of the pool
+    const rank = [5, 2, 6, 1, 7, 4, 0, 8, 3];
+    const before = (x: number, y: number) => rank[x] < rank[y];
+    const sorted = [...pool].sort((x, y) => score[y] - score[x] || rank[x] - rank[y]);
+    for (let k = 1; k <= pool.length + 1; k++) {
+      const scored: number[] = [];
+      const lazy = (d: number) => (scored.push(d), score[d]);
+      expect(bestCandidates(pool, lazy, k, (d) => score[d] * 1.5, before)).toEqual(sorted.slice(0, k));
+      if (k === 1) expect(scored).not.toContain(4); // 0.1 × 1.5 cannot beat the 2 met first
+    }
+  });
+});
+
+describe('numbered look-ups give what the look-ups by id give', () => {
+  it('PostingWeights.contains agrees with has for every record and field of the question terms', () => {
+    const terms = QUESTIONS.flatMap((q) => buildClauses(service.analyze(q)).map((c) => [c.term, c.fields] as const));
+    let yes = 0;
+    for (const [t, fields] of terms) {
+      for (const f of fields) {
+        for (let d = 0; d < postings.size; d++) {
+          const has = postings.has(t, f, postings.refs[d]);
+          expect(postings.contains(t, f, d)).toBe(has);
+          if (has) yes++;
+        }
+      }
+    }
+    expect(yes).toBeGreaterThan(0);
+  });
+
+  it('ConceptIndex.shares gives every record the share scorer gives it', () => {
+    const kb = loadKnowledgeOrThrow(FIXTURE);
+    const concepts = new ConceptIndex(kb.records.length, recordConcepts(kb, (t) => new Set(service.analyze(t).synonyms.groupIds)));
+    concepts.number((id) => postings.numberOf(id), postings.size);
+    let some = 0;
+    for (const q of QUESTIONS) {
+      const groups = service.analyze(q).synonyms.groupIds;
+      const byId = concepts.scorer(groups);
+      const shares = concepts.shares(groups);
+      for (let d = 0; d < postings.size; d++) {
+        expect(shares[d]).toBe(byId(postings.refs[d]));
+        if (shares[d] > 0) some++;
+      }
+    }
+    expect(some).toBeGreaterThan(0);
   });
 });

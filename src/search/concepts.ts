@@ -39,6 +39,9 @@ export function recordConcepts(kb: Pick<KnowledgeBase, 'records' | 'byId'>, grou
 export class ConceptIndex {
   private readonly byRecord = new Map<string, Map<number, number>>();
   private readonly df = new Map<number, number>();
+  /** group → the records having it (by record number) and their field weight, once {@link number} is called */
+  private byGroup = new Map<number, { docs: Int32Array; weights: Float64Array }>();
+  private size = 0;
   readonly docCount: number;
 
   /** From the groups of each record ({@link recordConcepts}, computed when the index is built). */
@@ -49,6 +52,46 @@ export class ConceptIndex {
       this.byRecord.set(id, found);
       for (const g of found.keys()) this.df.set(g, (this.df.get(g) ?? 0) + 1);
     }
+  }
+
+  /**
+   * Numbers the records as the search's posting lists do (`numberOf(id)`, −1: not indexed; `size`
+   * records), so that {@link shares} scores a question by walking each of its groups' records once
+   * instead of looking every candidate up by id.
+   */
+  number(numberOf: (id: string) => number, size: number): void {
+    const lists = new Map<number, { docs: number[]; weights: number[] }>();
+    for (const [id, groups] of this.byRecord) {
+      const d = numberOf(id);
+      if (d < 0) continue;
+      for (const [g, w] of groups) {
+        let l = lists.get(g);
+        if (!l) lists.set(g, (l = { docs: [], weights: [] }));
+        l.docs.push(d);
+        l.weights.push(w);
+      }
+    }
+    this.byGroup = new Map([...lists].map(([g, l]) => [g, { docs: Int32Array.from(l.docs), weights: Float64Array.from(l.weights) }]));
+    this.size = size;
+  }
+
+  /**
+   * {@link score} of every record for one question, by record number (after {@link number}; before
+   * it, an array of the size given, all 0). Same values as `scorer(questionGroups)(id)`.
+   */
+  shares(questionGroups: readonly number[]): Float64Array {
+    const out = new Float64Array(this.size);
+    if (!questionGroups.length) return out;
+    const weights = questionGroups.map((g) => this.idf(g));
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!total) return out;
+    // group by group in the question's order: each record's sum is added up as the scorer adds it
+    for (let i = 0; i < questionGroups.length; i++) {
+      const l = this.byGroup.get(questionGroups[i]);
+      if (l) for (let j = 0; j < l.docs.length; j++) out[l.docs[j]] += weights[i] * l.weights[j];
+    }
+    for (let d = 0; d < out.length; d++) out[d] /= total;
+    return out;
   }
 
   /** BM25-style inverse document frequency of a group (records having it). */

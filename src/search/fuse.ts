@@ -10,6 +10,7 @@
  * for the few records that need it (confidence, parents), when first read.
  */
 import lunr from 'lunr';
+import type { ConceptIndex } from './concepts.ts';
 import type { PostingWeights } from './postings.ts';
 import { runClauses, type Clause } from './query.ts';
 
@@ -50,8 +51,14 @@ interface QueryScores {
 
 /** The fused scores of every record a question finds, by record number ({@link PostingWeights.refs}). */
 export interface FusedScores {
-  /** records found, in lunr's order: morphological score, best first, then records found by bigrams only */
-  docs: number[];
+  /** records found, in lunr's order: morphological score, best first, then records found by bigrams only (sorted on first read) */
+  readonly docs: number[];
+  /** the same records unsorted: those the morphological query found, then those only the bigrams found */
+  found: number[];
+  /** whether record `d` was found */
+  has(d: number): boolean;
+  /** whether found record `x` comes before found record `y` in {@link docs} (for ties, without sorting every record) */
+  before(x: number, y: number): boolean;
   /** each evidence scaled to 0–1, and their FUSION-weighted sum (0 for records not found) */
   morph: Float64Array;
   bigram: Float64Array;
@@ -64,44 +71,56 @@ export interface FusedScores {
 /**
  * Runs the question twice — morphological terms, synonyms and whole names (fields name/summary/body/
  * key) and character bigrams (nameBi/summaryBi/bodyBi) — and fuses the two scores, each divided by
- * its best score, with the concept share (`concept`, 0–1). Separate queries let the bigram evidence
+ * its best score, with the concept share (`concept`, 0–1: by ref, or by record number as
+ * {@link ConceptIndex.shares} gives it). Separate queries let the bigram evidence
  * weigh what {@link FUSION} says whatever the number of terms on either side. `common(clause)` picks
  * the clauses scored from `postings` instead of `idx.query()` (same scores either way).
  */
-export function fuseScores(idx: lunr.Index, clauses: Clause[], concept: (ref: string) => number, postings: PostingWeights, common: (c: Clause) => boolean = () => false): FusedScores {
+export function fuseScores(idx: lunr.Index, clauses: Clause[], concept: ((ref: string) => number) | Float64Array, postings: PostingWeights, common: (c: Clause) => boolean = () => false): FusedScores {
   const queries = [scoreQuery(idx, postings, clauses.filter((c) => c.source !== 'bigram'), common), scoreQuery(idx, postings, clauses.filter((c) => c.source === 'bigram'), common)];
   const [morph, bi] = queries;
-  const byScore = (q: QueryScores) => q.found.slice().sort((x, y) => q.score[y] - q.score[x] || q.order[x] - q.order[y]);
-  const morphOrder = byScore(morph);
-  const biOrder = byScore(bi);
-  const maxM = (morphOrder.length ? morph.score[morphOrder[0]] : 0) || 1;
-  const maxB = (biOrder.length ? bi.score[biOrder[0]] : 0) || 1;
+  let maxM = 0;
+  for (const d of morph.found) if (morph.score[d] > maxM) maxM = morph.score[d];
+  let maxB = 0;
+  for (const d of bi.found) if (bi.score[d] > maxB) maxB = bi.score[d];
+  maxM ||= 1;
+  maxB ||= 1;
   const n = postings.size;
   const results = new Map<number, LazyResult>();
+  // lunr's order: by morphological score (best first, then first met); records only the bigrams found after, by bigram score
+  const inMorph = (d: number) => morph.order[d] >= 0;
+  const before = (x: number, y: number): boolean => {
+    const mx = inMorph(x);
+    if (mx !== inMorph(y)) return mx;
+    const q = mx ? morph : bi;
+    return q.score[x] > q.score[y] || (q.score[x] === q.score[y] && q.order[x] < q.order[y]);
+  };
+  let sorted: number[] | undefined;
   const out: FusedScores = {
-    docs: [],
+    get docs() {
+      return (sorted ??= out.found.slice().sort((x, y) => (x === y ? 0 : before(x, y) ? -1 : 1)));
+    },
+    found: [],
+    has: (d) => morph.order[d] >= 0 || bi.order[d] >= 0,
+    before,
     morph: new Float64Array(n),
     bigram: new Float64Array(n),
     concept: new Float64Array(n),
     fused: new Float64Array(n),
     result(d) {
       let r = results.get(d);
-      if (!r) results.set(d, (r = new LazyResult(postings.refs[d], queries, postings)));
+      if (!r) results.set(d, (r = new LazyResult(postings.refs[d], d, queries, postings)));
       r.score = out.fused[d];
       return r;
     },
   };
-  const taken = new Uint8Array(n);
-  for (const list of [morphOrder, biOrder]) {
-    for (const d of list) {
-      if (taken[d]) continue;
-      taken[d] = 1;
-      out.docs.push(d);
-      const m = (out.morph[d] = morph.score[d] / maxM);
-      const b = (out.bigram[d] = bi.score[d] / maxB);
-      const c = (out.concept[d] = concept(postings.refs[d]));
-      out.fused[d] = FUSION.morph * m + FUSION.bigram * b + FUSION.concept * c;
-    }
+  for (const d of morph.found) out.found.push(d);
+  for (const d of bi.found) if (!inMorph(d)) out.found.push(d);
+  for (const d of out.found) {
+    const m = (out.morph[d] = morph.score[d] / maxM);
+    const b = (out.bigram[d] = bi.score[d] / maxB);
+    const c = (out.concept[d] = typeof concept === 'function' ? concept(postings.refs[d]) : concept[d]);
+    out.fused[d] = FUSION.morph * m + FUSION.bigram * b + FUSION.concept * c;
   }
   return out;
 }
@@ -119,6 +138,7 @@ class LazyResult implements lunr.Index.Result {
 
   constructor(
     readonly ref: string,
+    private readonly doc: number,
     private readonly queries: QueryScores[],
     private readonly postings: PostingWeights,
   ) {}
@@ -133,7 +153,7 @@ class LazyResult implements lunr.Index.Result {
         const r = hits.get(this.ref);
         if (r) md.combine(r.matchData);
       }
-      for (const c of q.common) for (const f of c.fields) if (this.postings.has(c.term, f, this.ref)) add(c.term, f, Object.create(null) as object);
+      for (const c of q.common) for (const f of c.fields) if (this.postings.contains(c.term, f, this.doc)) add(c.term, f, Object.create(null) as object);
     }
     return md;
   }

@@ -28,6 +28,8 @@ export class PostingWeights {
   private readonly vectors: Record<string, { elements: number[] }>;
   /** field → term → list */
   private readonly lists = new Map<string, Map<string, PostingList>>();
+  /** a list's record numbers in ascending order, for {@link contains} (made on first use) */
+  private readonly sorted = new WeakMap<PostingList, Int32Array>();
 
   constructor(idx: lunr.Index) {
     // lunr keeps these public at runtime; the type definitions mark them internal
@@ -59,6 +61,26 @@ export class PostingWeights {
   has(term: string, field: string, ref: string): boolean {
     const posting = Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term][field] : undefined;
     return posting !== undefined && Object.prototype.hasOwnProperty.call(posting, ref);
+  }
+
+  /**
+   * Whether record number `doc` has `term` in `field` ({@link has} by number: a binary search of
+   * the posting list instead of a property look-up by ref).
+   */
+  contains(term: string, field: string, doc: number): boolean {
+    const list = this.list(term, field);
+    if (!list.docs.length) return false;
+    let docs = this.sorted.get(list);
+    if (!docs) this.sorted.set(list, (docs = list.docs.slice().sort()));
+    let lo = 0;
+    let hi = docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (docs[mid] === doc) return true;
+      if (docs[mid] < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** The records having `term` in `field` with its weights (empty when none). */

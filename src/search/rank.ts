@@ -207,6 +207,23 @@ export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankCont
 }
 
 /**
+ * The largest factor {@link adjustedScore} can apply to any record under `ctx` (for a score ≥ 0,
+ * `adjustedScore(score, rec, ctx) ≤ score × bound` for every record): the largest status weight,
+ * kind factor, and each fit that `ctx` makes possible. A caller ranking many records skips those
+ * whose bound cannot reach its best few. Kept beside adjustedScore: a new factor there belongs here.
+ */
+export function adjustedScoreBound(ctx: RankContext): number {
+  const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
+  let m = Math.max(...Object.values(status));
+  m *= Math.max(1, ctx.kindBoost, ...Object.values(ctx.kindPrior ?? {}).filter((x): x is number => typeof x === 'number'));
+  if (ctx.quantities?.length && ctx.recordQuantities) m *= Math.max(1, QUANTITY_FIT);
+  if (ctx.localDesks.size) m *= Math.max(1, ctx.localBoost);
+  if (ctx.employees !== undefined) m *= Math.max(1, EMPLOYEES_FIT, EMPLOYEES_MISFIT);
+  // products taken in another order can differ in the last bit
+  return m * (1 + 1e-9);
+}
+
+/**
  * Words that put a question in the time of the past or historical sources (knowledge/sources.yaml):
  * for each such source the years of its `period` (「平成25〜28年度（2013〜2016年度）」 → 2013…2016) and
  * its `fiscalYear`, as 「2013年」「平成25」「h25」「令和5」, in {@link matchKey} form.
@@ -335,16 +352,34 @@ function findCandidate(ranked: RankedCandidate[], id: string, more?: (id: string
  * `pool`, as a stable sort of the whole pool would. Whatever {@link preferParents} and
  * {@link consultFallback} then do, the first `k` − 1 places come out as if they had the whole pool
  * (every other record scores at most the k-th; the records they lift are fetched by id).
+ * `score` is an array by record number or a function computing it; with `upper(d)` ≥ score(d), a
+ * record whose bound is no higher than the k-th best so far is skipped unscored (same result).
+ * `before(x, y)`, when given, is the order of equal scores instead of their order in `pool`.
  */
-export function bestCandidates(pool: readonly number[], score: Float64Array, k: number): number[] {
+export function bestCandidates(
+  pool: readonly number[],
+  score: Float64Array | ((d: number) => number),
+  k: number,
+  upper?: (d: number) => number,
+  before?: (x: number, y: number) => boolean,
+): number[] {
+  const at = typeof score === 'function' ? score : (d: number) => score[d];
   const best: number[] = [];
+  const scores: number[] = [];
+  // x ahead of the entry at i: a higher score, or an equal one and earlier in the order
+  const ahead = (d: number, s: number, i: number) => scores[i] < s || (before !== undefined && scores[i] === s && before(d, best[i]));
   for (const d of pool) {
-    const s = score[d];
-    if (best.length >= k && !(s > score[best[best.length - 1]])) continue;
+    const full = best.length >= k;
+    // a record whose upper bound cannot beat the k-th is not scored (it could not enter)
+    if (upper && full && upper(d) < scores[k - 1]) continue;
+    if (upper && full && !before && !(upper(d) > scores[k - 1])) continue;
+    const s = at(d);
+    if (full && !ahead(d, s, k - 1)) continue;
     let i = best.length;
-    while (i > 0 && score[best[i - 1]] < s) i--;
+    while (i > 0 && ahead(d, s, i - 1)) i--;
     best.splice(i, 0, d);
-    if (best.length > k) best.pop();
+    scores.splice(i, 0, s);
+    if (best.length > k) (best.pop(), scores.pop());
   }
   return best;
 }

@@ -15,7 +15,7 @@ import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, 
 import { mapIndustry } from '../text/industry.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
-import { PARENT_WINDOW, TermStats, adjustedScore, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
+import { PARENT_WINDOW, TermStats, adjustedScore, adjustedScoreBound, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
 import { emptyMatchData } from './fuse.ts';
 import { KeywordMatcher } from './keywords.ts';
 import { fuseScores } from './fuse.ts';
@@ -88,12 +88,6 @@ export interface CreateSearchOptions {
 const COMMON_TERM_SHARE = 0.6;
 /** …but a small catalogue keeps terms up to this many records. */
 const MIN_COMMON_DF = 20;
-/**
- * A queried term found in more than this share of the records is scored from the index's posting
- * lists rather than through `idx.query()` (same score, src/search/fuse.ts): lunr would build match
- * data and walk a field vector for every record having it.
- */
-const FREQUENT_TERM_SHARE = 0.01;
 const DEFAULT_KINDS: RecordKind[] = ['program', 'desk', 'definition', 'measure'];
 /** Weight of a word that only says a desk is wanted (相談, 窓口, 電話番号: intents/answers.yaml kindHints.desk). */
 const CONSULT_WORD_WEIGHT = 0.15;
@@ -150,8 +144,17 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
   const postings = new PostingWeights(index);
-  const frequentDf = FREQUENT_TERM_SHARE * stats.docCount;
-  const frequent = (c: Clause) => c.source !== 'key' && stats.df(c.term, c.fields) > frequentDf;
+  concepts.number((id) => postings.numberOf(id), postings.size);
+  // what ranking reads of every record found, by record number (one array read, not a look-up by id per record)
+  const recordAt: (KnowledgeRecord | undefined)[] = postings.refs.map((ref) => kb.byId.get(ref));
+  // kinds by number (index in kindNames; records not in the knowledge get an index no kind has)
+  const kindNames: RecordKind[] = [...new Set(kb.records.map((r) => r.kind))];
+  const kindAt = Uint8Array.from(recordAt, (r) => (r ? kindNames.indexOf(r.kind) : kindNames.length));
+  const priorAt = Float64Array.from(recordAt, (r) => (r && Object.prototype.hasOwnProperty.call(wording.sourcePrior, r.source.file) ? (wording.sourcePrior[r.source.file] ?? 1) : 1));
+  const directoryOnlyAt = Uint8Array.from(recordAt, (r) => (r?.kind === 'desk' && !r.purposes?.length && !r.keywords?.length ? 1 : 0));
+  // every clause is scored from the index's posting lists (the scores lunr's idx.query() gives,
+  // src/search/fuse.ts, pinned by test/search-fuse.test.ts) without lunr's match data per record
+  const fromPostings = () => true;
   const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
   const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(matchKey).filter(Boolean) }));
   const deskCategories = new Set(wording.kindHints.deskCategories);
@@ -313,40 +316,58 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const unknownTopical = topical.filter((t) => !known(t) && !explained.has(t));
     if (!heads.length && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return notAnswered(query, a.normalized, 'unknownTopic', 0);
     const ctx = rankContext(a);
-    const conceptOf = concepts.scorer(a.synonyms.groupIds);
+    const conceptShare = concepts.shares(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)
-    const fused = fuseScores(index, clauses, conceptOf, postings, frequent);
+    const fused = fuseScores(index, clauses, conceptShare, postings, fromPostings);
     const coverage = coverageOf(a, clauses, weightOf, explained, fused.concept, kwTerms);
     // a record whose keyword the question uses whole is a candidate even when lunr did not find it
+    const extraAt = new Map<number, number>();
     for (const id of kwScore.keys()) {
       const d = postings.numberOf(id);
-      if (d >= 0 && !fused.fused[d] && !fused.docs.includes(d)) fused.docs.push(d);
+      if (d >= 0 && !fused.fused[d] && !fused.has(d) && !extraAt.has(d)) extraAt.set(d, extraAt.size);
     }
+    // equal scores keep lunr's order; records found only by a keyword come after, in keyword order
+    const before = (x: number, y: number): boolean => {
+      const ex = extraAt.get(x);
+      const ey = extraAt.get(y);
+      if (ex === undefined && ey === undefined) return fused.before(x, y);
+      if (ex === undefined || ey === undefined) return ex === undefined;
+      return ex < ey;
+    };
     const named = new Set(heads.map((h) => h.id));
-    const adjusted = new Float64Array(postings.size);
-    const records: (KnowledgeRecord | undefined)[] = new Array(postings.size);
+    // a record's adjusted score is computed when it can still enter the best few (its upper bound
+    // — fused score × the largest factors — beats the k-th so far) or when it is asked for by id
+    const NOT_SCORED = -1;
+    const adjusted = new Float64Array(postings.size).fill(NOT_SCORED);
+    const inPool = new Uint8Array(postings.size);
     const pool: number[] = [];
-    for (const d of fused.docs) {
-      const record = kb.byId.get(postings.refs[d]);
-      if (!record || !kinds.has(record.kind)) continue;
-      records[d] = record;
-      let sc = adjustedScore(fused.fused[d] + KEYWORD_PHRASE * Math.min(KEYWORD_MAX, kwScore.get(record.id) ?? 0), record, ctx);
-      if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
-      const prior = wording.sourcePrior[record.source.file];
-      if (prior !== undefined && Object.prototype.hasOwnProperty.call(wording.sourcePrior, record.source.file)) sc *= prior;
-      if (record.kind === 'desk' && !record.purposes?.length && !record.keywords?.length && !named.has(record.id)) sc *= DIRECTORY_ONLY;
-      adjusted[d] = sc;
+    const kindOk = kindNames.map((k) => kinds.has(k));
+    for (const d of [...fused.found, ...extraAt.keys()]) {
+      if (!kindOk[kindAt[d]] || inPool[d]) continue;
+      inPool[d] = 1;
       pool.push(d);
     }
-    const candidate = (d: number): RankedCandidate => ({ record: records[d]!, score: adjusted[d], result: fused.result(d) });
+    const base = (d: number) => fused.fused[d] + (kwScore.size ? KEYWORD_PHRASE * Math.min(KEYWORD_MAX, kwScore.get(postings.refs[d]) ?? 0) : 0);
+    const factorBound = adjustedScoreBound(ctx);
+    const upper = (d: number) => base(d) * factorBound * (coverage ? COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d] : 1) * priorAt[d];
+    const adjustedOf = (d: number): number => {
+      if (adjusted[d] !== NOT_SCORED) return adjusted[d];
+      const record = recordAt[d]!;
+      let sc = adjustedScore(base(d), record, ctx);
+      if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
+      sc *= priorAt[d];
+      if (directoryOnlyAt[d] && !named.has(record.id)) sc *= DIRECTORY_ONLY;
+      return (adjusted[d] = sc);
+    };
+    const candidate = (d: number): RankedCandidate => ({ record: recordAt[d]!, score: adjustedOf(d), result: fused.result(d) });
     const made = new Set<number>();
     const more = (id: string): RankedCandidate | undefined => {
       const d = postings.numberOf(id);
-      if (d < 0 || !records[d] || made.has(d)) return undefined;
+      if (d < 0 || !inPool[d] || made.has(d)) return undefined;
       made.add(d);
       return candidate(d);
     };
-    const best = bestCandidates(pool, adjusted, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1);
+    const best = bestCandidates(pool, adjustedOf, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1, upper, before);
     for (const d of best) made.add(d);
     let ranked = preferParents(best.map(candidate), clauses, kb.byId, more).filter((c) => kinds.has(c.record.kind));
     // a record the question names comes first (heads: the most specific of the names used), unless
@@ -389,7 +410,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
-    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptOf(ranked[0].record.id), weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
+    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
     let general = false;
     const topicalKnown = topical.filter((t) => known(t) || explained.has(t));
