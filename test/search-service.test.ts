@@ -121,6 +121,17 @@ describe('saved index', () => {
 });
 
 describe('cards', () => {
+  it('gives each answer cards of its own: a card edited by one caller does not change the next answer', () => {
+    const q = 'デジタル化で生産性を上げる設備の補助金はある？';
+    const first = service.search(q);
+    const want = structuredClone(first.cards);
+    expect(first.cards[0]).toEqual(recordCard(first.hits[0].record, kb, service.wording));
+    first.cards[0].title = 'edited';
+    first.cards[0].fields.push({ label: 'x', value: 'y' });
+    const again = service.search(q);
+    expect(again.cards).toEqual(want);
+    expect(again.reply).toBe(first.reply);
+  });
   it('shows the key terms as printed, the desk with phone and the source', () => {
     const card = recordCard(kb.byId.get('seizo-shikin')!, kb);
     expect(card.fields).toEqual(

@@ -196,9 +196,24 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     };
   };
 
+  // a record's card and its text are the same all day (a reception period ends by the date):
+  // made once per record and day, each caller getting its own copy (the dialogue edits its cards)
+  let cardDay = '';
+  const madeCards = new Map<string, { card: Card; text: string }>();
+  const cardAndText = (rec: KnowledgeRecord): { card: Card; text: string } => {
+    const day = new Date().toISOString().slice(0, 10);
+    if (day !== cardDay) (madeCards.clear(), (cardDay = day));
+    let m = madeCards.get(rec.id);
+    if (!m) {
+      const card = recordCard(rec, kb, wording);
+      madeCards.set(rec.id, (m = { card, text: cardText(card, wording, { staff: true }) }));
+    }
+    return m;
+  };
+  const cardOf = (rec: KnowledgeRecord): Card => structuredClone(cardAndText(rec).card);
   const generalDeskCard = (): Card[] => {
     const desk = kb.byId.get(wording.generalDesk);
-    return desk ? [recordCard(desk, kb, wording)] : [];
+    return desk ? [cardOf(desk)] : [];
   };
 
   const notAnswered = (query: string, normalized: string, reason: NotAnsweredReason, conf: number, regions: string[] = []): SearchResponse => {
@@ -426,12 +441,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
     // the reply's cards now, the other hits' when first read (a caller ranking 30 desks reads none of them)
-    const shown = hits.slice(0, wording.replyCards).map((h) => recordCard(h.record, kb, wording));
+    const shown = hits.slice(0, wording.replyCards).map((h) => cardOf(h.record));
     let cards: Card[] | undefined;
-    const allCards = () => (cards ??= [...shown, ...hits.slice(shown.length).map((h) => recordCard(h.record, kb, wording))]);
+    const allCards = () => (cards ??= [...shown, ...hits.slice(shown.length).map((h) => cardOf(h.record))]);
     // the reply quotes the question as the user typed it; the cards' text (CLI `ask`, staff) cites the lines
     const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(asTyped(query)) });
-    const parts = [head ?? '', ...shown.map((c) => cardText(c, wording, { staff: true }))];
+    const parts = [head ?? '', ...hits.slice(0, shown.length).map((h) => cardAndText(h.record).text)];
     if (ranked.length > shown.length) {
       const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });
       if (more && Math.min(ranked.length, top) > shown.length) parts.push(more);

@@ -346,8 +346,8 @@ export class Analyzer {
       for (const m of more.matched) if (!expansion.matched.includes(m)) expansion.matched.push(m);
       expansion.spans.push([w.start, w.end]);
     }
-    const memberKeys = new Set(expansion.matched.map((m) => fold(this.synonyms.keyOf(m))));
-    expansion.groups = expansion.groupIds.map((g) => this.synonyms.members(g).filter((m) => !memberKeys.has(fold(this.synonyms.keyOf(m)))));
+    const memberKeys = new Set(expansion.matched.map((m) => this.synonyms.foldedKeyOf(m)));
+    expansion.groups = expansion.groupIds.map((g) => this.synonyms.members(g).filter((m) => !memberKeys.has(this.synonyms.foldedKeyOf(m))));
     expansion.added = expansion.groups.flat();
     const have = new Set([...tokens, ...bi]);
     const tokenGroups: string[][] = [];

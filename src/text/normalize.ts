@@ -47,21 +47,25 @@ export function normalize(text: string): string {
 
 const KATA_START = 0x30a1;
 const KATA_END = 0x30f6;
-const YOTSUGANA: Record<string, string> = { づ: 'ず', ぢ: 'じ' };
+/** characters {@link fold} changes (katakana, 長音, ゕゖ, づぢ): a string without any is its own fold */
+const FOLDS = /[\u30a1-\u30f6\u30fc\u3095\u3096\u3065\u3062]/;
 
 /**
  * Matching form of a {@link normalize}d string: katakana → hiragana (ヴ→ゔ, ヵ→か, ヶ→け),
  * 長音 at the end of a katakana run dropped, づ→ず, ぢ→じ. Length may shrink; other characters are kept.
  */
 export function fold(normalized: string): string {
-  let out = '';
+  if (!FOLDS.test(normalized)) return normalized;
   const s = normalized.replace(/(?<=[\u30a1-\u30fa])ー+(?![\u30a1-\u30fa])/g, '');
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    let h = c >= KATA_START && c <= KATA_END ? String.fromCodePoint(c - 0x60) : ch;
-    if (h === 'ゕ') h = 'か';
-    else if (h === 'ゖ') h = 'け';
-    out += YOTSUGANA[h] ?? h;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= KATA_START && c <= KATA_END) c -= 0x60;
+    if (c === 0x3095) c = 0x304b; // ゕ → か
+    else if (c === 0x3096) c = 0x3051; // ゖ → け
+    else if (c === 0x3065) c = 0x305a; // づ → ず
+    else if (c === 0x3062) c = 0x3058; // ぢ → じ
+    out += String.fromCharCode(c);
   }
   return out;
 }

@@ -109,6 +109,8 @@ export class SynonymExpander {
   private readonly groups: string[][];
   /** normalised form of every member (as written in synonyms.yaml) */
   private readonly keys = new Map<string, string>();
+  /** member → fold(its key), filled as {@link foldedKeyOf} is asked (members only, so bounded by synonyms.yaml) */
+  private readonly foldedKeys = new Map<string, string>();
   /** canonical word of each group (as written in synonyms.yaml) */
   readonly canonicals: string[];
   /** token members by their first token's folded surface and base form */
@@ -166,6 +168,16 @@ export class SynonymExpander {
   /** Normalised form of a member as written in synonyms.yaml (computed for other words). */
   keyOf(word: string): string {
     return this.keys.get(word) ?? normalize(word);
+  }
+
+  /** `fold(keyOf(word))`: the form members are told apart in (computed once per member). */
+  foldedKeyOf(word: string): string {
+    let k = this.foldedKeys.get(word);
+    if (k === undefined) {
+      k = fold(this.keyOf(word));
+      if (this.keys.has(word)) this.foldedKeys.set(word, k);
+    }
+    return k;
   }
 
   /** Number of groups loaded. */
@@ -291,12 +303,12 @@ export class SynonymExpander {
       if (!groupIds.includes(m.group)) groupIds.push(m.group);
       spans.push([m.start, m.end]);
     }
-    const seen = new Set(matched.map((w) => fold(this.keyOf(w))));
+    const seen = new Set(matched.map((w) => this.foldedKeyOf(w)));
     const groups: string[][] = [];
     for (const g of groupIds) {
       const list: string[] = [];
       for (const w of this.groups[g]) {
-        const k = fold(this.keyOf(w));
+        const k = this.foldedKeyOf(w);
         if (!seen.has(k)) {
           seen.add(k);
           list.push(w);
