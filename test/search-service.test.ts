@@ -31,6 +31,34 @@ afterAll(() => {
   rmSync(cache, { recursive: true, force: true });
 });
 
+describe('programme names in a question (〇〇補助金)', () => {
+  it('reads two names written back to back as two, each with its own modifier', () => {
+    const names = service.analyze('ものづくり補助金IT導入補助金').namedPrograms.map((n) => n.text);
+    expect(names).toEqual(['ものづくり補助金', 'it導入補助金']);
+  });
+  it('reads a paste of one name repeated as no made-up longer name (bounded work on a paste)', () => {
+    expect(service.analyze('補助金'.repeat(40)).namedPrograms).toEqual([]);
+    // longer than one tokenizer piece: the cuts may leave a few short names, never one spanning the paste
+    const long = service.analyze('補助金'.repeat(300)).namedPrograms;
+    expect(long.length).toBeLessThan(10);
+    expect(long.every((n) => n.text.length <= 12)).toBe(true);
+  });
+});
+
+describe('relevance: the words of a question for a few given records', () => {
+  it('scores the desk the words are about above one they are not, among the records asked for only', () => {
+    const r = service.relevance('後継者がいないので事業承継の相談をしたい', ['shokei-center', 'cci-tokuyama', 'dx-hojokin']);
+    expect(r.get('shokei-center')).toBeGreaterThan(0);
+    expect(r.get('shokei-center')!).toBeGreaterThan(r.get('cci-tokuyama') ?? 0);
+    expect([...r.keys()].every((id) => ['shokei-center', 'cci-tokuyama', 'dx-hojokin'].includes(id))).toBe(true);
+  });
+  it('is empty for a question without words and ignores ids the catalogue does not have', () => {
+    expect(service.relevance('？？', ['shokei-center']).size).toBe(0);
+    expect(() => service.relevance('事業承継', ['__proto__', 'valueOf', 'no-such-id'])).not.toThrow();
+    expect(service.relevance('事業承継', ['__proto__', 'valueOf']).size).toBe(0);
+  });
+});
+
 describe('search', () => {
   it('finds a programme by words of its name and summary', () => {
     const r = service.search('デジタル化で生産性を上げる設備の補助金はある？');

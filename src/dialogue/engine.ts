@@ -11,7 +11,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { SearchService } from '../search/service.ts';
 import { findPlace } from '../eligibility/desks.ts';
 import { MAX_NUMBER_DIGITS, matchKey, normalize, overlongDigitRuns, sentencePrefix } from '../text/normalize.ts';
-import { getTokenizer, type Tokenizer } from '../text/tokenizer.ts';
+import { getTokenizer, withTokenMemo, type Tokenizer } from '../text/tokenizer.ts';
 import { loadDialogueData, say, wording, wordingChoices, type DialogueData, type SlotDef } from './data.ts';
 import { CHOICE_PREFIX, nextSlot, profileOf, questionChoices, questionText, slotDef } from './flow.ts';
 import { IntentClassifier, wellFormed, type IntentMatch } from './intents.ts';
@@ -128,7 +128,8 @@ export class DialogueEngine implements Engine {
     try {
       return await this.deps.store.update(String(userKey), async (prev) => {
         const state = usableState(prev) ? prev : this.fresh();
-        const result = this.turn(state, incoming);
+        // one turn's components share the tokens of its message (text/tokenizer.ts withTokenMemo)
+        const result = withTokenMemo(() => this.turn(state, incoming));
         state.updatedAt = this.now();
         return { state, result };
       });

@@ -268,10 +268,11 @@ export const DESK_BREADTH = 0.05;
 /** `desks` (already ordered) re-ordered by the search score of `message` over desks; stable for ties and without search. */
 function rankDesksByWords(search: SearchService | null, desks: Desk[], message: string): Desk[] {
   if (!search || desks.length < 2 || !matchKey(message)) return desks;
+  // the words' relevance to these desks only (search.relevance), relative to the best of them
+  const raw = search.relevance(message, desks.map((d) => d.id));
+  const max = Math.max(0, ...raw.values());
   const score = new Map<string, number>();
-  const hits = search.search(message, { top: 30, kinds: ['desk'] }).hits;
-  const max = hits[0]?.score ?? 0;
-  if (max > 0) for (const h of hits) score.set(h.record.id, h.score / max);
+  if (max > 0) for (const [id, v] of raw) score.set(id, v / max);
   // the words' relevance (0‥1), less a little per purpose the desk also serves: a desk for this topic alone wins a tie
   const rank = (d: Desk) => (score.get(d.id) ?? 0) - DESK_BREADTH * (d.purposes?.length ?? 0);
   return desks.map((d, i) => ({ d, i, s: rank(d) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.d);

@@ -22,7 +22,7 @@ import { mapIndustry } from '../text/industry.ts';
 import { fieldFits } from './fields.ts';
 import { situationDeclared, situationsOf } from './situations.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
-import { phrase } from '../search/wording.ts';
+import { phrase as sentence } from '../search/wording.ts';
 import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
 
 /** Outcome of one condition: true = satisfied, false = excludes, null = cannot tell (no filter). */
@@ -50,15 +50,16 @@ export interface ProgramMiss {
 }
 
 /** The sentence of a condition's outcome: `fits` (true), `open` (null) or `excluded` (false). */
-function outcome(t: { fits: string; open: string; excluded: string }, ok: boolean | null, vars: Record<string, string>): string {
-  return phrase(ok === true ? t.fits : ok === false ? t.excluded : t.open, vars);
+function outcomeText(t: { fits: string; open: string; excluded: string }, ok: boolean | null, vars: Record<string, string>): string {
+  return sentence(ok === true ? t.fits : ok === false ? t.excluded : t.open, vars);
 }
 
 const stem = (s: string) => matchKey(s).replace(/[（(][^）)]*[）)]/g, '').replace(/(業|店|者|等)+$/, '');
 
 /** Does the user's industry satisfy a programme's `industries` list? */
-function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: EligibilityWording): CheckResult {
+function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: EligibilityWording, withText: boolean): CheckResult {
   const field = 'industries';
+  const phrase: typeof sentence = withText ? sentence : () => '';
   const t = w.checks.industries;
   const vars = { industries: wanted.join('、') };
   if (!p.industry) return { field, ok: null, text: phrase(t.open, vars) };
@@ -81,8 +82,12 @@ function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: Eligi
  * Evaluates every eligibility condition of `program` against the profile and its classification.
  * Purpose is included as field `purposes`.
  * @param w the sentences (default: intents/eligibility.yaml, loaded once per process)
+ * @param withText false: each result's `text` is '' (only `ok` is needed)
  */
-export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): CheckResult[] {
+export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording(), withText = true): CheckResult[] {
+  // counting a question's buttons needs only the outcomes: the sentences are skipped (text '')
+  const phrase: typeof sentence = withText ? sentence : () => '';
+  const outcome: typeof outcomeText = withText ? outcomeText : () => '';
   const e = program.eligibility;
   const c = w.checks;
   const out: CheckResult[] = [];
@@ -130,7 +135,7 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const employees = p.employees !== null && p.employees !== undefined ? formatHeadcount(p.employees) : '';
     out.push({ field: 'employees', ok, text: outcome(c.employees, ok, { ranges: texts, employees }) });
   }
-  if (e.industries?.length) out.push(industryCheck(kb, p, e.industries, w));
+  if (e.industries?.length) out.push(industryCheck(kb, p, e.industries, w, withText));
   if (e.industryGroups?.length) {
     const g = mapIndustry(kb.industries, p.industry)?.group ?? null;
     const ok = g ? e.industryGroups.includes(g) : null;
@@ -266,10 +271,10 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
       for (const g of programGroups(program, opts.groups ?? [])) {
         if (g.declared) {
           score += 3;
-          reasons.push(phrase(w.checks.targetGroup.declared, { group: g.label }));
+          reasons.push(sentence(w.checks.targetGroup.declared, { group: g.label }));
         } else {
           score -= 8;
-          reasons.push(phrase(w.checks.targetGroup.undeclared, { group: g.label }));
+          reasons.push(sentence(w.checks.targetGroup.undeclared, { group: g.label }));
         }
       }
       matches.push({ program, score, reasons });
@@ -301,7 +306,7 @@ export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classifica
   let n = 0;
   for (const program of kb.programs) {
     if (!inDiagnosis(program) || !program.eligibility?.fields?.length) continue;
-    if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false && c.field !== 'fields')) n++;
+    if (!checkProgram(kb, program, p, cls, w, false).some((c) => c.ok === false && c.field !== 'fields')) n++;
   }
   return n;
 }
@@ -312,7 +317,7 @@ export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification,
     let n = 0;
     for (const program of kb.programs) {
       if (!inDiagnosis(program)) continue;
-      if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) n++;
+      if (!checkProgram(kb, program, p, cls, w, false).some((c) => c.ok === false)) n++;
     }
     return n;
   });
@@ -357,7 +362,7 @@ export function candidateIds(kb: KnowledgeBase, p: Profile, cls: Classification,
     const ids: string[] = [];
     for (const program of kb.programs) {
       if (program.status !== 'current') continue;
-      if (!checkProgram(kb, program, p, cls, w).some((c) => c.ok === false)) ids.push(program.id);
+      if (!checkProgram(kb, program, p, cls, w, false).some((c) => c.ok === false)) ids.push(program.id);
     }
     return ids.sort();
   })];

@@ -25,6 +25,8 @@ interface InvertedPosting {
 /** Document frequencies of terms in a lunr index, per field group, memoised. */
 export class TermStats {
   private readonly cache = new Map<string, number>();
+  /** Entries kept at most in the memo of {@link df}. */
+  static readonly CACHE_SIZE = 50_000;
   readonly docCount: number;
   private readonly inverted: Record<string, InvertedPosting>;
 
@@ -48,6 +50,8 @@ export class TermStats {
       for (const f of fields) for (const ref of Object.keys(posting[f] ?? {})) refs.add(ref);
       n = refs.size;
     }
+    // user text brings new terms: bounded (cleared when full), as the other memos
+    if (this.cache.size >= TermStats.CACHE_SIZE) this.cache.clear();
     this.cache.set(k, n);
     return n;
   }

@@ -75,6 +75,12 @@ export interface SearchService {
   /** tokens, bigrams, recognised entities {municipalities, localities, records}, quantities … */
   analyze(text: string): Analysis;
   search(text: string, opts?: SearchOptions): SearchResponse;
+  /**
+   * The question's word relevance (adjusted score ≥ 0, unnormalised) to each record of `ids` found by
+   * its words; records not found are absent, and the map is empty when the question has no usable
+   * word or is out of scope. For re-ordering a few given records. Never throws.
+   */
+  relevance(text: string, ids: readonly string[]): Map<string, number>;
 }
 
 /** Options of {@link createSearchService}. */
@@ -244,6 +250,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     let total = 0;
     const cov = new Float64Array(postings.size);
     const stamp = new Int32Array(postings.size).fill(-1);
+    // the records having a concept of the question, found once (not per explained word)
+    const conceptDocs: number[] = [];
+    for (let d = 0; d < concept.length; d++) if (concept[d] > 0) conceptDocs.push(d);
     units.forEach((c, i) => {
       const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
       if (!u) return;
@@ -258,7 +267,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         }
       }
       for (const [d, terms] of kwDocs) if (stamp[d] !== i && terms.has(c.term)) ((stamp[d] = i), (cov[d] += u));
-      if (explained.has(c.term)) for (let d = 0; d < cov.length; d++) if (stamp[d] !== i && concept[d] > 0) cov[d] += u * Math.min(1, concept[d]);
+      if (explained.has(c.term)) for (const d of conceptDocs) if (stamp[d] !== i) cov[d] += u * Math.min(1, concept[d]);
     });
     void a;
     if (!total) return null;
@@ -271,11 +280,16 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * synonym group counts whole when the record has that word's own group (「金利」 for a record that
    * states its 利率): used to compare a record the question names with the best one.
    */
-  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, written: ReadonlySet<string>): number => {
+  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, written: ReadonlySet<string>, groupsOfTerm: Map<string, readonly number[]>): number => {
     const id = postings.refs[d];
     const kw = kwTerms.get(id);
     const groups = concepts.groupsOf(id);
-    const hasGroupOf = (term: string) => analyzer.synonyms.expand(term).groupIds.some((g) => groups.has(g));
+    // a term's synonym groups are looked up once per question (a paste names several records)
+    const hasGroupOf = (term: string) => {
+      let ids = groupsOfTerm.get(term);
+      if (!ids) groupsOfTerm.set(term, (ids = analyzer.synonyms.expand(term).groupIds));
+      return ids.some((g) => groups.has(g));
+    };
     let total = 0;
     let got = 0;
     for (const c of clauses) {
@@ -283,16 +297,17 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
       if (!u) continue;
       total += u;
-      const has = written.has(c.term) || MORPH_FIELDS.some((f) => postings.list(c.term, f).docs.includes(d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
+      const has = written.has(c.term) || MORPH_FIELDS.some((f) => postings.contains(c.term, f, d)) || kw?.has(c.term) || (explained.has(c.term) && hasGroupOf(c.term));
       if (has) got += u;
     }
     return total ? got / total : 1;
   };
 
-  const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
-    const query = typeof text === 'string' ? text : '';
-    const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
-    const kinds = new Set(opts.kinds?.length ? opts.kinds : DEFAULT_KINDS);
+  /**
+   * What the question's words say about the records of `kinds`: the analysis, the clauses, and each
+   * record's adjusted score on demand; or why the question is not answered at all.
+   */
+  const evidence = (query: string, kinds: ReadonlySet<RecordKind>) => {
     const a = analyzer.analyze(query);
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
@@ -300,10 +315,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const signal = new Set(a.words.filter((w) => consultPhrases.some((k) => k.includes(w.surface))).map((w) => w.term));
     const weightOf = (t: string) => (signal.has(t) ? CONSULT_WORD_WEIGHT : (a.weights.get(t) ?? 1));
     const clauses = buildClauses(a, heads, informative, weightOf);
-    if (clauses.length === 0) return notAnswered(query, a.normalized, 'empty', 0);
-    if (a.otherRegions.length) return notAnswered(query, a.normalized, 'otherRegion', 0, a.otherRegions);
+    if (clauses.length === 0) return { a, reason: 'empty' as const, regions: [] as string[] };
+    if (a.otherRegions.length) return { a, reason: 'otherRegion' as const, regions: a.otherRegions };
     // a word of what the bot does not serve (住宅ローン), unless it is part of a record the question names
-    if (outOfScope.some((k) => a.folded.includes(k) && !a.entities.records.some((r) => r.matched.includes(k) || k.includes(r.matched)))) return notAnswered(query, a.normalized, 'outOfScope', 0);
+    if (outOfScope.some((k) => a.folded.includes(k) && !a.entities.records.some((r) => r.matched.includes(k) || k.includes(r.matched)))) return { a, reason: 'outOfScope' as const, regions: [] as string[] };
     const explained = new Set(a.explained);
     // whole keywords of records found in the question: evidence for their records, and their words are catalogue vocabulary
     const kwHits = keywordMatcher.hits(a.normalized, a.segments);
@@ -324,12 +339,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     for (const np of a.namedPrograms) {
       const key = matchKey(np.text);
       if (recordKeys.some((k) => k.includes(key) || key.includes(k))) continue;
-      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) return notAnswered(query, a.normalized, 'unknownName', 0, [np.text]);
+      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) return { a, reason: 'unknownName' as const, regions: [np.text] };
     }
     // most topical words unknown to the catalogue
     const topical = [...new Set(a.words.filter((w) => w.weight >= 1 && !signal.has(w.term)).map((w) => w.term))];
     const unknownTopical = topical.filter((t) => !known(t) && !explained.has(t));
-    if (!heads.length && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return notAnswered(query, a.normalized, 'unknownTopic', 0);
+    if (!heads.length && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return { a, reason: 'unknownTopic' as const, regions: [] as string[] };
     const ctx = rankContext(a);
     const conceptShare = concepts.shares(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)
@@ -374,6 +389,43 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       if (directoryOnlyAt[d] && !named.has(record.id)) sc *= DIRECTORY_ONLY;
       return (adjusted[d] = sc);
     };
+    return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
+  };
+
+  /**
+   * Relevance of the question's words to each record of `ids` (adjusted score, as in `search`, before
+   * a named record or the general desk is lifted; absent: not found): for re-ordering a few given
+   * records (the desks of a topic) without ranking the whole catalogue a second time. Empty when the
+   * question would not be answered for lack of words or scope. Never throws.
+   */
+  const relevance = (text: string, ids: readonly string[]): Map<string, number> => {
+    const out = new Map<string, number>();
+    try {
+      const wanted = new Set<RecordKind>();
+      for (const id of ids) {
+        const k = kb.byId.get(id)?.kind;
+        if (k) wanted.add(k);
+      }
+      const ev = evidence(typeof text === 'string' ? text : '', wanted);
+      if (ev.reason !== null) return out;
+      for (const id of ids) {
+        const d = postings.numberOf(id);
+        if (d >= 0 && ev.inPool[d]) out.set(id, ev.adjustedOf(d));
+      }
+    } catch {
+      out.clear();
+    }
+    return out;
+  };
+
+  const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
+    const query = typeof text === 'string' ? text : '';
+    const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
+    const kinds = new Set(opts.kinds?.length ? opts.kinds : DEFAULT_KINDS);
+    const ev = evidence(query, kinds);
+    const { a } = ev;
+    if (ev.reason !== null) return notAnswered(query, a.normalized, ev.reason, 0, ev.regions);
+    const { heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named } = ev;
     const candidate = (d: number): RankedCandidate => ({ record: recordAt[d]!, score: adjustedOf(d), result: fused.result(d) });
     const made = new Set<number>();
     const more = (id: string): RankedCandidate | undefined => {
@@ -391,7 +443,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (named.size && ranked.length) {
       const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
       // the words of the name as the question wrote it count for the record it names (「経営確信計画」)
-      const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written) : 1);
+      const groupsOfTerm = new Map<string, readonly number[]>();
+      const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written, groupsOfTerm) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
       // a question names a few records; a paste of many names gets its first NAMED_MAX (bounded work)
@@ -482,6 +535,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     wording,
     analyze: (text) => analyzer.analyze(text),
     search: safeSearch,
+    relevance,
   };
 }
 

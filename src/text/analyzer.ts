@@ -110,6 +110,8 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
  * 融資, 共済. Kinds of programme as printed in the sources (補助金・助成金・制度融資・共済), not topics.
  */
 const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['融資'], ['共済']];
+/** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
+const MAX_MODIFIER_TOKENS = 12;
 const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
 const TWO_KANJI = /^[\u4e00-\u9fff]{2}$/;
 const KANJI = /[\u3400-\u9fff]/;
@@ -390,11 +392,14 @@ export class Analyzer {
   /** Compounds ending in a {@link PROGRAM_HEADS} word, with the content terms of their modifier. */
   private namedPrograms(toks: Token[]): Analysis['namedPrograms'] {
     const out: Analysis['namedPrograms'] = [];
+    // a modifier ends at the previous name (「補助金補助金…」 is many names, not one long one) and is
+    // at most MAX_MODIFIER_TOKENS long: each token is read once or twice, linear in the text
+    let prevEnd = 0;
     for (let i = 0; i < toks.length; i++) {
       const head = PROGRAM_HEADS.find((h) => h.every((w, k) => toks[i + k]?.surface_form === w));
       if (!head) continue;
       let j = i;
-      while (j > 0) {
+      while (j > prevEnd && i - j < MAX_MODIFIER_TOKENS) {
         const t = toks[j - 1];
         const noun = t.pos === '名詞' && !['非自立', '代名詞', '数'].includes(t.pos_detail_1);
         if (!noun && t.pos !== '接頭詞' && !/^[a-z0-9・]+$/.test(t.surface_form)) break;
@@ -413,6 +418,7 @@ export class Analyzer {
         });
       }
       i = end - 1;
+      prevEnd = end;
     }
     return out;
   }

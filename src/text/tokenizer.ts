@@ -177,10 +177,46 @@ function cutPoint(text: string, from: number): number {
   return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
 }
 
+/** Tokens of the texts tokenized during the current {@link withTokenMemo} call (null outside one). */
+let turnMemo: Map<string, Token[]> | null = null;
+/** Texts remembered per {@link withTokenMemo} call at most (a turn tokenizes a handful). */
+const TURN_MEMO_SIZE = 64;
+
+/**
+ * Runs `fn` (synchronous) with tokenize results remembered by text: the components of one turn
+ * (intent, search, slot reading) tokenize the same message several times, and a 500-character
+ * paste costs ≈7 ms each time. The memo lives only for the call — nothing is kept across turns or
+ * users. Callers treat tokens as read-only (they already share kuromoji's token objects).
+ */
+export function withTokenMemo<T>(fn: () => T): T {
+  if (turnMemo) return fn();
+  turnMemo = new Map();
+  try {
+    return fn();
+  } finally {
+    turnMemo = null;
+  }
+}
+
 /** Makes `tok.tokenize` work on pieces of at most {@link MAX_SEGMENT} characters (see there); positions stay those of the whole text. */
 export function boundTokenizer(tok: Tokenizer): Tokenizer {
-  const inner = tok.tokenize.bind(tok);
+  const segmented = boundTokenize(tok.tokenize.bind(tok));
   tok.tokenize = (text: string) => {
+    if (!turnMemo || typeof text !== 'string') return segmented(text);
+    let tokens = turnMemo.get(text);
+    if (!tokens) {
+      tokens = segmented(text);
+      if (turnMemo.size < TURN_MEMO_SIZE) turnMemo.set(text, tokens);
+    }
+    // a copy of the list: a caller may reorder its own list; the token objects are shared as before
+    return tokens.slice();
+  };
+  return tok;
+}
+
+/** `inner` over pieces of at most {@link MAX_SEGMENT} characters, positions those of the whole text. */
+function boundTokenize(inner: (text: string) => Token[]): (text: string) => Token[] {
+  return (text: string) => {
     if (typeof text !== 'string' || text.length <= MAX_SEGMENT) return inner(text);
     const out: Token[] = [];
     for (let from = 0; from < text.length; ) {
@@ -190,7 +226,6 @@ export function boundTokenizer(tok: Tokenizer): Tokenizer {
     }
     return out;
   };
-  return tok;
 }
 
 let pending: Promise<Tokenizer> | null = null;
