@@ -117,6 +117,11 @@ describe('6: other prefectures', () => {
     expect(r.answered).toBe(true);
     expect(r.hits.map((h) => h.record.id)).toContain('iju-sogyo-shienkin');
   });
+  it('a question that also names a place here is about the business here', () => {
+    expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);
+    expect(service.analyze('広島県の会社ですが、周南市に工場を建てたい').otherRegions).toEqual([]);
+    expect(service.analyze('広島県の会社ですが、工場を建てたい').otherRegions).toEqual(['広島県']);
+  });
   it('a Yamaguchi city or a country is not another prefecture', () => {
     expect(service.analyze('下関市で創業したい').otherRegions).toEqual([]);
     expect(service.analyze('ベトナムに輸出したい').otherRegions).toEqual([]);

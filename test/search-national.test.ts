@@ -33,6 +33,17 @@ describe.runIf(realKb())('national programmes in search', () => {
     expect(r.hits[0].record.id).toBe(id);
   });
 
+  it('reads a national programme name typed with one slip as that name, and a name no record is near as not found', () => {
+    const r = service.search('キャリヤアップ助成金の正社員化コース');
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.id).toBe('ms-2683');
+    // the reply quotes the question as typed
+    expect(r.reply).toContain('キャリヤアップ助成金');
+    const none = service.search('ふくおか新規開業助成金');
+    expect(none.answered).toBe(false);
+    expect(none.reason).toBe('unknownName');
+  });
+
   it('answers 「ものづくり補助金の補助率は？」 with the rate as printed, the authority, the national desk and the credit line', () => {
     const card = service.search('ものづくり補助金の補助率は？').cards[0];
     expect(card.title).toBe('ものづくり・商業・サービス生産性向上促進補助金');

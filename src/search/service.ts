@@ -7,7 +7,8 @@ import type { Card } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
-import { findQuantities, matchKey, type Quantity } from '../text/normalize.ts';
+import { findQuantities, matchKey, normalize, type Quantity } from '../text/normalize.ts';
+import { withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
@@ -115,6 +116,8 @@ const KEYWORD_MAX = 1.5;
 /** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
 const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
+/** Shortest record name a mistyped programme name is matched to (one edit away). */
+const NEAR_NAME_MIN = 5;
 const QUOTE_MAX = 40;
 
 /**
@@ -304,10 +307,28 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   };
 
   /**
+   * The name or alias (as printed) of a record whose key is one edit away from `key` (a programme
+   * name the question uses that no record has), or undefined. Names of five characters or more only:
+   * a shorter one is too easily another word.
+   */
+  const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
+  const nearName = (key: string): string | undefined => {
+    if (key.length < NEAR_NAME_MIN) return undefined;
+    const k = nameKeys.find((n) => withinOneEdit(n, key));
+    if (!k) return undefined;
+    for (const id of analyzer.gazetteer.recordKeys.get(k) ?? []) {
+      const rec = kb.byId.get(id);
+      const printed = rec ? [rec.name, ...(rec.aliases ?? [])].find((x) => matchKey(x) === k) : undefined;
+      if (printed) return normalize(printed);
+    }
+    return undefined;
+  };
+
+  /**
    * What the question's words say about the records of `kinds`: the analysis, the clauses, and each
    * record's adjusted score on demand; or why the question is not answered at all.
    */
-  const evidence = (query: string, kinds: ReadonlySet<RecordKind>) => {
+  const evidenceOnce = (query: string, kinds: ReadonlySet<RecordKind>, corrected: boolean) => {
     const a = analyzer.analyze(query);
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
@@ -339,7 +360,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     for (const np of a.namedPrograms) {
       const key = matchKey(np.text);
       if (recordKeys.some((k) => k.includes(key) || key.includes(k))) continue;
-      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) return { a, reason: 'unknownName' as const, regions: [np.text] };
+      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) {
+        // a record's name typed with one slip (「キャリヤアップ助成金」) is read as that name, once
+        const near = corrected ? undefined : nearName(key);
+        return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
+      }
     }
     // most topical words unknown to the catalogue
     const topical = [...new Set(a.words.filter((w) => w.weight >= 1 && !signal.has(w.term)).map((w) => w.term))];
@@ -390,6 +415,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       return (adjusted[d] = sc);
     };
     return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
+  };
+
+  /** {@link evidenceOnce}, again on the corrected text when a programme name was mistyped by one character. */
+  const evidence = (query: string, kinds: ReadonlySet<RecordKind>) => {
+    const ev = evidenceOnce(query, kinds, false);
+    return ev.reason === 'unknownName' && ev.retry ? evidenceOnce(ev.retry, kinds, true) : ev;
   };
 
   /**

@@ -544,6 +544,9 @@ export class Analyzer {
     const home = this.options.homeRegion;
     if (!home) return [];
     const ours = [...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
+    // a question that also names a place here (山口県, one of its 市町) is about the business or plan
+    // here — 「東京のソフト会社だけど、山口に開発拠点を出したい」: another place is only mentioned
+    if (ours.length || toks.some((t) => t.surface_form === home && t.pos_detail_2 === '地域')) return [];
     const names = entities.records.map((r) => r.matched);
     const out: string[] = [];
     for (let i = 0; i < toks.length; i++) {
