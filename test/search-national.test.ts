@@ -33,6 +33,13 @@ describe.runIf(realKb())('national programmes in search', () => {
     expect(r.hits[0].record.id).toBe(id);
   });
 
+  it('answers a question naming マル経融資 with マル経 itself, not a disaster variant whose qualifier the question does not use', () => {
+    const r = service.search('マル経融資で商工会議所の経営指導は何か月必要？');
+    expect(r.hits[0].record.id).toBe('ms-2050');
+    // the variant stays among the results
+    expect(r.hits.map((h) => h.record.id)).toContain('ms-526');
+  });
+
   it('reads a national programme name typed with one slip as that name, and a name no record is near as not found', () => {
     const r = service.search('キャリヤアップ助成金の正社員化コース');
     expect(r.answered).toBe(true);

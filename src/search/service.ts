@@ -491,10 +491,14 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         const used = head?.matched;
         const written = new Set(used ? a.words.filter((w) => used.includes(matchKey(w.surface))).map((w) => w.term) : []);
         const cov = c === lead ? 1 : namedCovOf(c, written);
-        const variantName = used ? Gazetteer.keysOf(lead.record).find((n) => n !== used && n.includes(head.key ?? used)) : undefined;
+        // the lead is a variant when its name contains a name of the named record (「…豪雨災害マル経」
+        // contains マル経, an alias of 「…（マル経融資）」 named as マル経融資)
+        const namedKeys = used ? [head.key ?? used, ...Gazetteer.keysOf(rec)] : [];
+        let base: string | undefined;
+        const variantName = used ? Gazetteer.keysOf(lead.record).find((n) => namedKeys.some((k) => n !== k && n.includes(k) && (base = k))) : undefined;
         let variant = false;
-        if (variantName && head) {
-          const own = new Set(analyzer.tokens(head.key ?? head.matched));
+        if (variantName && head && base) {
+          const own = new Set(analyzer.tokens(base));
           const extra = [...new Set(analyzer.tokens(variantName))].filter((t) => !own.has(t));
           const asked = new Set(clauses.map((x) => x.term));
           variant = extra.filter((t) => asked.has(t)).length * 2 < extra.length;
