@@ -143,6 +143,25 @@ class LazyResult implements lunr.Index.Result {
     private readonly postings: PostingWeights,
   ) {}
 
+  /**
+   * Whether the record matched `term` in one of `fields` — what `matchData.metadata[term]` says,
+   * answered from the posting lists and lunr's hits without building the match data.
+   */
+  matched(term: string, fields: readonly string[]): boolean {
+    if (this.md) {
+      const m = (this.md.metadata as Record<string, Record<string, unknown> | undefined>)[term];
+      return m !== undefined && fields.some((f) => f in m);
+    }
+    for (const q of this.queries) {
+      for (const hits of q.lunrHits) {
+        const m = (hits.get(this.ref)?.matchData.metadata as Record<string, Record<string, unknown> | undefined> | undefined)?.[term];
+        if (m && fields.some((f) => f in m)) return true;
+      }
+      for (const c of q.common) if (c.term === term) for (const f of c.fields) if (fields.includes(f) && this.postings.contains(term, f, this.doc)) return true;
+    }
+    return false;
+  }
+
   get matchData(): lunr.MatchData {
     if (this.md) return this.md;
     const md = (this.md = emptyMatchData());

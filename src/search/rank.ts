@@ -101,11 +101,7 @@ export function confidence(
   ignore: ReadonlySet<string> = new Set(),
   viaKeyword: ReadonlySet<string> = new Set(),
 ): number {
-  const meta = hit.matchData.metadata as Record<string, Record<string, unknown>>;
-  const inFields = (term: string, fields: readonly string[]) => {
-    const m = meta[term];
-    return m !== undefined && fields.some((f) => f in m);
-  };
+  const inFields = (term: string, fields: readonly string[]) => matchedIn(hit, term, fields);
   let viaSynonymOrName = false;
   for (const c of clauses) {
     if (c.source === 'key' && inFields(c.term, [KEY_FIELD])) return 1;
@@ -269,14 +265,23 @@ function parentOf(rec: KnowledgeRecord): string | undefined {
 
 /** The question words (morphological and synonym clauses) a candidate matched. */
 function matchedWords(c: RankedCandidate, clauses: Clause[]): Set<string> {
-  const meta = c.result.matchData.metadata as Record<string, Record<string, unknown>>;
   const out = new Set<string>();
   for (const cl of clauses) {
     if (cl.source === 'bigram') continue;
-    const m = meta[cl.term];
-    if (m && cl.fields.some((f) => f in m)) out.add(cl.term);
+    if (matchedIn(c.result, cl.term, cl.fields)) out.add(cl.term);
   }
   return out;
+}
+
+/**
+ * Whether a result matched `term` in one of `fields` (its match data's metadata): asked of the
+ * result itself when it can tell without building the match data (src/search/fuse.ts LazyResult).
+ */
+function matchedIn(result: lunr.Index.Result, term: string, fields: readonly string[]): boolean {
+  const lazy = result as lunr.Index.Result & { matched?: (term: string, fields: readonly string[]) => boolean };
+  if (typeof lazy.matched === 'function') return lazy.matched(term, fields);
+  const m = (result.matchData.metadata as Record<string, Record<string, unknown> | undefined>)[term];
+  return m !== undefined && fields.some((f) => f in m);
 }
 
 const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
