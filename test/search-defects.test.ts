@@ -117,6 +117,12 @@ describe('6: other prefectures', () => {
     expect(r.answered).toBe(true);
     expect(r.hits.map((h) => h.record.id)).toContain('iju-sogyo-shienkin');
   });
+  it('another place qualifying a business or programme noun is elsewhere; qualifying anything else it is only mentioned', () => {
+    expect(service.analyze('大阪の会社ですが補助金はある？').otherRegions).toEqual(['大阪']);
+    expect(service.analyze('広島県の制度融資').otherRegions).toEqual(['広島県']);
+    expect(service.analyze('東京の大きな展示会に出展したい').otherRegions).toEqual([]);
+    expect(service.analyze('東京の取引先が倒産して売掛金が回収できない').otherRegions).toEqual([]);
+  });
   it('a question that also names a place here is about the business here', () => {
     expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、周南市に工場を建てたい').otherRegions).toEqual([]);

@@ -130,7 +130,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   preloadTokenizer();
   const wording = options.wording ?? loadAnswersWording();
   const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
-  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion });
+  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads });
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));
   const stats = new TermStats(index);

@@ -11,6 +11,7 @@ export const AnswersWording = z.strictObject({
   generalDesk: z.string().min(1),
   generalDeskName: z.string().min(1),
   homeRegion: z.string().min(1),
+  regionHeads: z.array(z.string().min(1)).default([]),
   replyCards: z.number().int().min(1).max(10),
   threshold: z.number().min(0).max(1),
   outOfScope: z.array(z.string().min(1)).default([]),

@@ -88,6 +88,11 @@ export interface Analysis extends TermSet {
 export interface AnalyzerOptions {
   /** the home prefecture's name without 県 (e.g. 「山口」); places of other prefectures are reported */
   homeRegion?: string;
+  /**
+   * Nouns that make another place the business's or programme's when it qualifies them (「福岡県の補助金」);
+   * another place qualifying any other noun (「東京の展示会」) is only mentioned. Absent: every other place counts.
+   */
+  regionHeads?: readonly string[];
 }
 
 const WORD_RUN = /[\p{L}\p{N}ー]+/gu;
@@ -540,6 +545,21 @@ export class Analyzer {
    * 市町 or locality of the catalogue and not part of a recognised record name. A place followed by
    * から/より/へ is only mentioned (where one comes from or sells to) and does not count.
    */
+  /**
+   * Whether the noun phrase starting at token `from` (after adnominal words: 「大きな」) ends in one of
+   * the {@link AnalyzerOptions.regionHeads}; true without heads configured or without a noun phrase.
+   */
+  private qualifiesRegionHead(toks: Token[], from: number): boolean {
+    const heads = this.options.regionHeads;
+    if (!heads?.length) return true;
+    let i = from;
+    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
+    let phrase = '';
+    for (let k = i; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    if (!phrase) return true;
+    return heads.some((h) => phrase.endsWith(h));
+  }
+
   private otherRegions(toks: Token[], entities: Entities): string[] {
     const home = this.options.homeRegion;
     if (!home) return [];
@@ -555,7 +575,8 @@ export class Analyzer {
       const b = toks[i + 1];
       const suffix = b && b.pos_detail_1 === '接尾' ? b.surface_form : '';
       const place = a.surface_form + suffix;
-      const next = toks[i + (suffix ? 2 : 1)];
+      const nextAt = i + (suffix ? 2 : 1);
+      const next = toks[nextAt];
       if (a.surface_form === home) continue;
       const key = fold(place);
       if (ours.some((k) => k === key || k.includes(fold(a.surface_form)) || key.includes(k))) continue;
@@ -564,6 +585,7 @@ export class Analyzer {
       const municipality = MUNICIPALITY_SUFFIX.has(suffix);
       if (!prefecture && !municipality) continue;
       if (next && ORIGIN_PARTICLES.has(next.surface_form) && next.pos === '助詞') continue;
+      if (next && next.pos === '助詞' && next.pos_detail_1 === '連体化' && !this.qualifiesRegionHead(toks, nextAt + 1)) continue;
       if (!out.includes(place)) out.push(place);
     }
     return out;
