@@ -71,6 +71,24 @@ describe('fuse: frequent terms scored from posting lists', () => {
   }
 });
 
+describe('LazyResult.matched: what the match data says, without building it', () => {
+  for (const q of QUESTIONS) {
+    it(`agrees with lunr's match data on every question term and field for 「${q}」 however terms are split`, () => {
+      const clauses = buildClauses(service.analyze(q));
+      const fields = [...new Set(clauses.flatMap((c) => c.fields))];
+      for (const split of [() => false, () => true, (c: Clause) => clauses.indexOf(c) % 2 === 0]) {
+        const asked = fuse(service.index, clauses, () => 0, postings, split);
+        const built = fuse(service.index, clauses, () => 0, postings, split);
+        for (let i = 0; i < asked.length; i++) {
+          const lazy = asked[i].result as lunr.Index.Result & { matched(term: string, fields: readonly string[]): boolean };
+          const meta = built[i].result.matchData.metadata as Record<string, Record<string, unknown> | undefined>;
+          for (const c of clauses) for (const f of fields) expect(lazy.matched(c.term, [f])).toBe(f in (meta[c.term] ?? {}));
+        }
+      }
+    });
+  }
+});
+
 describe('bestCandidates', () => {
   it('keeps the k best in the order a stable sort of the whole pool gives, ties by pool order', () => {
     const score = Float64Array.from([0.5, 2, 1, 2, 0.1, 1, 3]);

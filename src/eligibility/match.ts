@@ -22,7 +22,7 @@ import { mapIndustry } from '../text/industry.ts';
 import { fieldFits } from './fields.ts';
 import { situationDeclared, situationsOf } from './situations.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Profile } from './profile.ts';
-import { phrase as sentence } from '../search/wording.ts';
+import { phrase } from '../search/wording.ts';
 import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
 
 /** Outcome of one condition: true = satisfied, false = excludes, null = cannot tell (no filter). */
@@ -50,32 +50,35 @@ export interface ProgramMiss {
 }
 
 /** The sentence of a condition's outcome: `fits` (true), `open` (null) or `excluded` (false). */
-function outcomeText(t: { fits: string; open: string; excluded: string }, ok: boolean | null, vars: Record<string, string>): string {
-  return sentence(ok === true ? t.fits : ok === false ? t.excluded : t.open, vars);
+function outcome(t: { fits: string; open: string; excluded: string }, ok: boolean | null, vars: Record<string, string>): string {
+  return phrase(ok === true ? t.fits : ok === false ? t.excluded : t.open, vars);
 }
+
+/** Stands in for {@link phrase} / {@link outcome} when only the outcomes are wanted (counting buttons). */
+const noText = (): string => '';
 
 const stem = (s: string) => matchKey(s).replace(/[（(][^）)]*[）)]/g, '').replace(/(業|店|者|等)+$/, '');
 
 /** Does the user's industry satisfy a programme's `industries` list? */
 function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: EligibilityWording, withText: boolean): CheckResult {
   const field = 'industries';
-  const phrase: typeof sentence = withText ? sentence : () => '';
+  const say = withText ? phrase : noText;
   const t = w.checks.industries;
   const vars = { industries: wanted.join('、') };
-  if (!p.industry) return { field, ok: null, text: phrase(t.open, vars) };
+  if (!p.industry) return { field, ok: null, text: say(t.open, vars) };
   const user = matchKey(p.industry);
   const userStem = stem(p.industry);
   if (wanted.some((w) => stem(w) && (user.includes(stem(w)) || (userStem.length > 1 && stem(w).includes(userStem))))) {
-    return { field, ok: true, text: phrase(t.fits, vars) };
+    return { field, ok: true, text: say(t.fits, vars) };
   }
   // the user's industry names a specific choice (「建設会社」→ 建設業) that is not in the list → excluded
   const choice = kb.industries.choices.find((c) => [c.label, c.industry].some((x) => stem(x).length > 1 && user.includes(stem(x))));
-  if (choice) return { field, ok: false, text: phrase(t.excluded, vars) };
+  if (choice) return { field, ok: false, text: say(t.excluded, vars) };
   const group = mapIndustry(kb.industries, p.industry)?.group;
   if (group && !wanted.some((w) => mapIndustry(kb.industries, w)?.group === group)) {
-    return { field, ok: false, text: phrase(t.excluded, vars) };
+    return { field, ok: false, text: say(t.excluded, vars) };
   }
-  return { field, ok: null, text: phrase(t.unsure, vars) };
+  return { field, ok: null, text: say(t.unsure, vars) };
 }
 
 /**
@@ -86,8 +89,8 @@ function industryCheck(kb: KnowledgeBase, p: Profile, wanted: string[], w: Eligi
  */
 export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording(), withText = true): CheckResult[] {
   // counting a question's buttons needs only the outcomes: the sentences are skipped (text '')
-  const phrase: typeof sentence = withText ? sentence : () => '';
-  const outcome: typeof outcomeText = withText ? outcomeText : () => '';
+  const say = withText ? phrase : noText;
+  const sayOutcome = withText ? outcome : noText;
   const e = program.eligibility;
   const c = w.checks;
   const out: CheckResult[] = [];
@@ -95,18 +98,18 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     // a scheme without conditions of its own still carries its 事業's situation (企業立地 …)
     for (const sc of situationsOf(kb, program)) {
       const ok = situationDeclared(sc.situation, p);
-      out.push({ field: 'situations', ok, text: phrase(ok ? c.situations.fits : c.situations.excluded, { condition: sc.situation?.condition ?? sc.label, text: sc.text }) });
+      out.push({ field: 'situations', ok, text: say(ok ? c.situations.fits : c.situations.excluded, { condition: sc.situation?.condition ?? sc.label, text: sc.text }) });
     }
     return out;
   }
   if (e.size && e.size !== 'any') {
     const v = e.size === 'sme' ? cls.sme : cls.smallEnterprise;
-    out.push({ field: 'size', ok: v, text: outcome(c.size, v, { size: w.labels.sizes[e.size] }) });
+    out.push({ field: 'size', ok: v, text: sayOutcome(c.size, v, { size: w.labels.sizes[e.size] }) });
   }
   if (e.stages?.length) {
     const stages = e.stages.map((s) => w.labels.stages[s]).join('・');
     const ok = p.stage ? e.stages.includes(p.stage) : null;
-    out.push({ field: 'stages', ok, text: outcome(c.stages, ok, { stages }) });
+    out.push({ field: 'stages', ok, text: sayOutcome(c.stages, ok, { stages }) });
   }
   if (e.applicantTypes?.length) {
     const types = e.applicantTypes;
@@ -117,7 +120,7 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     else if (!p.corporation) ok = null;
     else ok = types.includes(p.corporation) || (p.corporation === '個人事業主' && types.includes('個人'));
     const groupNote = types.includes('共同体') ? c.applicantTypes.groupNote : '';
-    out.push({ field: 'applicantTypes', ok, text: outcome(c.applicantTypes, ok, { types: list, groupNote }) });
+    out.push({ field: 'applicantTypes', ok, text: sayOutcome(c.applicantTypes, ok, { types: list, groupNote }) });
   }
   if (e.employees?.length) {
     const { min, max } = headcountBounds(p.employees);
@@ -133,20 +136,20 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
       ok = use.some(sure) ? true : use.some(fits) ? null : false;
     }
     const employees = p.employees !== null && p.employees !== undefined ? formatHeadcount(p.employees) : '';
-    out.push({ field: 'employees', ok, text: outcome(c.employees, ok, { ranges: texts, employees }) });
+    out.push({ field: 'employees', ok, text: sayOutcome(c.employees, ok, { ranges: texts, employees }) });
   }
   if (e.industries?.length) out.push(industryCheck(kb, p, e.industries, w, withText));
   if (e.industryGroups?.length) {
     const g = mapIndustry(kb.industries, p.industry)?.group ?? null;
     const ok = g ? e.industryGroups.includes(g) : null;
-    out.push({ field: 'industryGroups', ok, text: outcome(c.industryGroups, ok, { groups: e.industryGroups.join('・') }) });
+    out.push({ field: 'industryGroups', ok, text: sayOutcome(c.industryGroups, ok, { groups: e.industryGroups.join('・') }) });
   }
   if (e.municipalities?.length) {
     const ok = p.municipality ? e.municipalities.some((m) => m === p.municipality || /県内|山口県/.test(m)) : null;
-    out.push({ field: 'municipalities', ok, text: outcome(c.municipalities, ok, { municipalities: e.municipalities.join('・') }) });
+    out.push({ field: 'municipalities', ok, text: sayOutcome(c.municipalities, ok, { municipalities: e.municipalities.join('・') }) });
   }
   if (e.continuingOnly) {
-    out.push({ field: 'continuingOnly', ok: false, text: phrase(c.continuingOnly.excluded, { text: e.continuingOnly.text }) });
+    out.push({ field: 'continuingOnly', ok: false, text: say(c.continuingOnly.excluded, { text: e.continuingOnly.text }) });
   }
   if (e.servedBy?.length && p.municipality) {
     // a chamber's own services are for the businesses of its district (管内)
@@ -155,26 +158,26 @@ export function checkProgram(kb: KnowledgeBase, program: Program, p: Profile, cl
     const ok = local.decided ? e.servedBy.includes(local.decided.id) : local.desks.some((d) => e.servedBy!.includes(d.id)) ? null : false;
     const text =
       ok === false && local.decided
-        ? phrase(c.servedBy.excludedDistrict, { desks, place: p.area ?? p.municipality, desk: local.decided.name })
-        : outcome(c.servedBy, ok, { desks });
+        ? say(c.servedBy.excludedDistrict, { desks, place: p.area ?? p.municipality, desk: local.decided.name })
+        : sayOutcome(c.servedBy, ok, { desks });
     out.push({ field: 'servedBy', ok, text });
   }
   if (e.capitalMax?.yen !== undefined) {
     const ok = typeof p.capital === 'number' ? p.capital <= e.capitalMax.yen : null;
-    out.push({ field: 'capital', ok, text: outcome(c.capital, ok, { limit: e.capitalMax.text, capital: ok === false ? formatYen(p.capital as number) : '' }) });
+    out.push({ field: 'capital', ok, text: sayOutcome(c.capital, ok, { limit: e.capitalMax.text, capital: ok === false ? formatYen(p.capital as number) : '' }) });
   }
   if (e.fields?.length) {
     const ok = fieldFits(kb, p, e.fields);
-    out.push({ field: 'fields', ok, text: outcome(c.fields, ok, { fields: e.fields.join('、') }) });
+    out.push({ field: 'fields', ok, text: sayOutcome(c.fields, ok, { fields: e.fields.join('、') }) });
   }
   for (const sc of situationsOf(kb, program)) {
     const ok = situationDeclared(sc.situation, p);
     const vars = { condition: sc.situation?.condition ?? sc.label, text: sc.text };
-    out.push({ field: 'situations', ok, text: phrase(ok ? c.situations.fits : c.situations.excluded, vars) });
+    out.push({ field: 'situations', ok, text: say(ok ? c.situations.fits : c.situations.excluded, vars) });
   }
   if (p.purpose && e.purposes?.length) {
     const ok = e.purposes.includes(p.purpose);
-    out.push({ field: 'purposes', ok, text: ok ? phrase(c.purposes.fits, { purpose: p.purpose }) : phrase(c.purposes.excluded, { purposes: e.purposes.join('・') }) });
+    out.push({ field: 'purposes', ok, text: ok ? say(c.purposes.fits, { purpose: p.purpose }) : say(c.purposes.excluded, { purposes: e.purposes.join('・') }) });
   }
   return out;
 }
@@ -271,10 +274,10 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
       for (const g of programGroups(program, opts.groups ?? [])) {
         if (g.declared) {
           score += 3;
-          reasons.push(sentence(w.checks.targetGroup.declared, { group: g.label }));
+          reasons.push(phrase(w.checks.targetGroup.declared, { group: g.label }));
         } else {
           score -= 8;
-          reasons.push(sentence(w.checks.targetGroup.undeclared, { group: g.label }));
+          reasons.push(phrase(w.checks.targetGroup.undeclared, { group: g.label }));
         }
       }
       matches.push({ program, score, reasons });

@@ -306,12 +306,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return total ? got / total : 1;
   };
 
+  const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
   /**
    * The name or alias (as printed) of a record whose key is one edit away from `key` (a programme
-   * name the question uses that no record has), or undefined. Names of five characters or more only:
-   * a shorter one is too easily another word.
+   * name the question uses that no record has), or undefined. Names of {@link NEAR_NAME_MIN}
+   * characters or more only: a shorter one is too easily another word.
    */
-  const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
   const nearName = (key: string): string | undefined => {
     if (key.length < NEAR_NAME_MIN) return undefined;
     const k = nameKeys.find((n) => withinOneEdit(n, key));
@@ -328,7 +328,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * What the question's words say about the records of `kinds`: the analysis, the clauses, and each
    * record's adjusted score on demand; or why the question is not answered at all.
    */
-  const evidenceOnce = (query: string, kinds: ReadonlySet<RecordKind>, corrected: boolean) => {
+  const evidenceOnce = (query: string, kinds: ReadonlySet<RecordKind>) => {
     const a = analyzer.analyze(query);
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
@@ -361,8 +361,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const key = matchKey(np.text);
       if (recordKeys.some((k) => k.includes(key) || key.includes(k))) continue;
       if (np.modifiers.some((m) => !known(m) && !explained.has(m))) {
-        // a record's name typed with one slip (「キャリヤアップ助成金」) is read as that name, once
-        const near = corrected ? undefined : nearName(key);
+        // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
+        const near = nearName(key);
         return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
       }
     }
@@ -417,10 +417,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
   };
 
-  /** {@link evidenceOnce}, again on the corrected text when a programme name was mistyped by one character. */
+  /** {@link evidenceOnce}, read once more (never twice) on the corrected text when a programme name was mistyped by one character. */
   const evidence = (query: string, kinds: ReadonlySet<RecordKind>) => {
-    const ev = evidenceOnce(query, kinds, false);
-    return ev.reason === 'unknownName' && ev.retry ? evidenceOnce(ev.retry, kinds, true) : ev;
+    const ev = evidenceOnce(query, kinds);
+    return ev.reason === 'unknownName' && ev.retry ? evidenceOnce(ev.retry, kinds) : ev;
   };
 
   /**
@@ -494,8 +494,15 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         // the lead is a variant when its name contains a name of the named record (「…豪雨災害マル経」
         // contains マル経, an alias of 「…（マル経融資）」 named as マル経融資)
         const namedKeys = used ? [head.key ?? used, ...Gazetteer.keysOf(rec)] : [];
+        let variantName: string | undefined;
         let base: string | undefined;
-        const variantName = used ? Gazetteer.keysOf(lead.record).find((n) => namedKeys.some((k) => n !== k && n.includes(k) && (base = k))) : undefined;
+        for (const n of used ? Gazetteer.keysOf(lead.record) : []) {
+          base = namedKeys.find((k) => n !== k && n.includes(k));
+          if (base) {
+            variantName = n;
+            break;
+          }
+        }
         let variant = false;
         if (variantName && head && base) {
           const own = new Set(analyzer.tokens(base));

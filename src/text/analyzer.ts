@@ -542,24 +542,11 @@ export class Analyzer {
   /**
    * Places of other prefectures the question is about: a prefecture (〇〇県/府/都/道, or one of the
    * 47 names alone) or a 市町村 (kuromoji 名詞,固有名詞,地域 followed by 市/町/村/区/郡) that is not a
-   * 市町 or locality of the catalogue and not part of a recognised record name. A place followed by
-   * から/より/へ is only mentioned (where one comes from or sells to) and does not count.
+   * 市町 or locality of the catalogue and not part of a recognised record name. A place is only
+   * mentioned, and does not count, when followed by から/より/へ (where one comes from or sells to), when
+   * it qualifies a noun that is not one of the {@link AnalyzerOptions.regionHeads} (「東京の展示会」), or
+   * when the question also names a place here (the home prefecture or one of its 市町): [] then.
    */
-  /**
-   * Whether the noun phrase starting at token `from` (after adnominal words: 「大きな」) ends in one of
-   * the {@link AnalyzerOptions.regionHeads}; true without heads configured or without a noun phrase.
-   */
-  private qualifiesRegionHead(toks: Token[], from: number): boolean {
-    const heads = this.options.regionHeads;
-    if (!heads?.length) return true;
-    let i = from;
-    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
-    let phrase = '';
-    for (let k = i; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
-    if (!phrase) return true;
-    return heads.some((h) => phrase.endsWith(h));
-  }
-
   private otherRegions(toks: Token[], entities: Entities): string[] {
     const home = this.options.homeRegion;
     if (!home) return [];
@@ -589,6 +576,21 @@ export class Analyzer {
       if (!out.includes(place)) out.push(place);
     }
     return out;
+  }
+
+  /**
+   * Whether the noun phrase starting at token `from` (after adnominal words: 「大きな」) ends in one of
+   * the {@link AnalyzerOptions.regionHeads}; true without heads configured or without a noun phrase.
+   */
+  private qualifiesRegionHead(toks: Token[], from: number): boolean {
+    const heads = this.options.regionHeads;
+    if (!heads?.length) return true;
+    let i = from;
+    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
+    let phrase = '';
+    for (let k = i; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    if (!phrase) return true;
+    return heads.some((h) => phrase.endsWith(h));
   }
 }
 
