@@ -81,6 +81,13 @@ describe('3: generic aliases', () => {
     expect(service.analyze('展示会に出たい').entities.records.map((r) => r.id)).not.toContain('cci-yamaguchi-foodstyle-kyushu');
     expect(service.search('展示会に出たい').confidence).toBeLessThan(1);
   });
+  it('a part of the printed name names its record though other records refer to it, also with wrong kanji of the same reading', () => {
+    // 「中小企業等経営強化法（経営力向上計画）」: other records mention 経営力向上計画 as what they require
+    expect(service.analyze('経営力向上計画の認定を受けたい').entities.records.map((r) => r.id)).toContain('ms-2472');
+    expect(ids('経営力工場計画の認定を受けたい', 1)).toEqual(['ms-2472']);
+    // …but a name part the catalogue uses as a common word stays generic: 「専門家派遣 (…ワンストップ総合支援事業)」
+    expect(service.analyze('専門家派遣を受けたい').entities.records.map((r) => r.id)).not.toContain('ms-2208');
+  });
   it('a keyword that is a sentence is reported', () => {
     expect(isSentence('試作品・新サービス開発のための設備投資等を支援してほしい')).toBe(true);
     expect(isSentence('人手が足りない')).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * The lunr index over every record: building it, saving it to `.cache/index-<key>.json` and loading
  * it back. `<key>` hashes the knowledge files (kb.hash) with {@link INDEX_VERSION}, so an edited
- * knowledge file or a changed analyser gives a new key and the index is rebuilt.
+ * knowledge file or a changed analyser (any edit of src/text/ or src/search/) gives a new key and the index is rebuilt.
  *
  * Fields (boost): names `name`(10) / `nameBi`(8); keywords `kw`(4) / `kwBi`(2); `summary`(3) /
  * `summaryBi`(1.5); `body`(1) / `bodyBi`(0.5); `key`(2): the folded names and aliases whole, matched
@@ -11,8 +11,9 @@
  * ({@link IndexExtras}): each record's synonym groups and the reading of every indexed term.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import lunr from 'lunr';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { cacheDir, writeCacheFile } from '../knowledge/snapshot.ts';
@@ -25,6 +26,26 @@ import { loadIndex, withExactTerms } from './term-set.ts';
 
 /** Bumped whenever analysis or fields change, so saved indexes from older code are not reused. */
 export const INDEX_VERSION = 'ja-13';
+
+let codeHash: string | undefined;
+/**
+ * sha256 of the code that builds an index (src/text/ and src/search/, which this module lives in):
+ * an edit there gives a new cache key even when {@link INDEX_VERSION} was not bumped. Read once (≈1 ms).
+ * An unreadable directory (a bundled build) hashes as empty: INDEX_VERSION alone then decides.
+ */
+function indexCodeHash(): string {
+  if (codeHash !== undefined) return codeHash;
+  const h = createHash('sha256');
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [join(here, '..', 'text'), here]) {
+    try {
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) h.update(f).update('\0').update(readFileSync(join(dir, f)));
+    } catch {
+      // not a source checkout
+    }
+  }
+  return (codeHash = h.digest('hex'));
+}
 
 /** Morphological fields, their bigram twins, and the whole-name key field. */
 export const MORPH_FIELDS = ['name', 'kw', 'summary', 'body'] as const;
@@ -77,9 +98,9 @@ export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras 
 /** Folder of saved indexes: $SEARCH_CACHE_DIR or `<project>/.cache` (shared with the knowledge snapshot). */
 export { cacheDir };
 
-/** The cache key of an index over `kb`: sha256(kb.hash, INDEX_VERSION, field boosts), 16 hex digits. */
+/** The cache key of an index over `kb`: sha256(kb.hash, INDEX_VERSION, field boosts, the index code's hash), 16 hex digits. */
 export function indexKey(kb: Pick<KnowledgeBase, 'hash'>): string {
-  return createHash('sha256').update(kb.hash).update('\0').update(INDEX_VERSION).update(JSON.stringify(FIELD_BOOST)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(kb.hash).update('\0').update(INDEX_VERSION).update(JSON.stringify(FIELD_BOOST)).update(indexCodeHash()).digest('hex').slice(0, 16);
 }
 
 /** Path of the saved index for `kb`. */

@@ -200,6 +200,14 @@ const PROGRAMME_NAME = /.(?:補助金|助成金|奨励金|給付金|交付金|�
 /** An alias that occurs in the text of this many other records (or more) is a generic word. */
 export const GENERIC_ALIAS_RECORDS = 3;
 
+/**
+ * Most records a word may be shared by before the catalogue uses it as a common word: max(8, 1 % of
+ * the catalogue). Limits a keyword's sharing (src/text/vocabulary.ts) and a name part's mentions.
+ */
+export function commonWordLimit(records: number): number {
+  return Math.max(8, Math.ceil(records * 0.01));
+}
+
 /** An alias that is a generic word: it occurs in the text of many other records. */
 export interface GenericAlias {
   id: string;
@@ -208,8 +216,10 @@ export interface GenericAlias {
   alias: string;
   /** its {@link matchKey} */
   key: string;
-  /** other records whose text holds the folded alias */
+  /** other records whose text holds the folded alias (counted up to `limit`) */
   records: number;
+  /** how many other records make this alias generic */
+  limit: number;
   /** true when only the folded form is common (the alias as written is not): 山口デー → 「山口で」 */
   folds: boolean;
 }
@@ -228,7 +238,10 @@ function recordWords(rec: KnowledgeRecord): string {
  * by a longer name of its own (「よろず支援拠点」 in another record does not make 「よろず」 generic).
  * Records that mention each other as a matter of course (parent/child, siblings, a programme
  * and its desk) do not count; a desk's aliases (names of an organisation) and aliases that end in a
- * kind of programme (ものづくり補助金) are names, never generic.
+ * kind of programme (ものづくり補助金) are names, never generic. An alias that is a part of the printed
+ * name itself (「中小企業等経営強化法（経営力向上計画）」 → 経営力向上計画: the title says the programme
+ * is that plan, which other records refer to) is generic only when more than {@link commonWordLimit}
+ * other records use it (専門家派遣 of 「専門家派遣 (…ワンストップ総合支援事業)」).
  * An alias whose short katakana ending folds into okurigana or a particle after kanji (山口デー →
  * 「山口で」) is a common phrase once folded and is flagged `folds`. Cost: O(aliases × catalogue text); run when the index is built and by `knowledge check`.
  */
@@ -240,6 +253,7 @@ export function genericAliases(kb: Pick<KnowledgeBase, 'records'>): GenericAlias
     // a desk's aliases are names of an organisation that other records refer to, not topic words
     const orgName = rec.kind === 'desk';
     const own = [rec.name, ...rec.aliases].map(matchKey);
+    const nameParts = new Set(namePartsOf(rec.name).map(matchKey));
     rec.aliases.forEach((alias, index) => {
       const key = matchKey(alias);
       if ([...key].length < 2) return;
@@ -249,18 +263,25 @@ export function genericAliases(kb: Pick<KnowledgeBase, 'records'>): GenericAlias
       const folds = tail !== null && /^[\u3041-\u309f]{1,2}$/.test(fold(tail[1]));
       const longer = own.filter((k) => k.length > key.length && k.includes(key));
       if ((orgName || PROGRAMME_NAME.test(written)) && !folds) return;
+      const limit = nameParts.has(key) ? commonWordLimit(recs.length) + 1 : GENERIC_ALIAS_RECORDS;
       let n = 0;
-      for (let j = 0; j < folded.length && n < GENERIC_ALIAS_RECORDS; j++) {
+      for (let j = 0; j < folded.length && n < limit; j++) {
         if (j === ri || related(rec, recs[j])) continue;
         let t = folded[j];
         if (!t.includes(key)) continue;
         for (const l of longer) t = t.split(l).join('\n');
         if (t.includes(key)) n++;
       }
-      if (n >= GENERIC_ALIAS_RECORDS || folds) out.push({ id: rec.id, index, alias, key, records: n, folds });
+      if (n >= limit || folds) out.push({ id: rec.id, index, alias, key, records: n, limit, folds });
     });
   });
   return out;
+}
+
+/** The parts of a printed name split at its brackets: 「中小企業等経営強化法（経営力向上計画）」 → [中小企業等経営強化法, 経営力向上計画]. */
+function namePartsOf(name: string): string[] {
+  const n = normalize(name);
+  return n.includes('(') ? n.split(/[()]/).filter((x) => x.trim()) : [];
 }
 
 /** Records that mention each other by name as a matter of course: parent and child, siblings, a programme and its desk. */

@@ -6,16 +6,16 @@
  * catalogue still loads; the search already ignores such aliases and keywords as names and phrases.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { GENERIC_ALIAS_RECORDS, genericAliases } from './gazetteer.ts';
+import { commonWordLimit, genericAliases } from './gazetteer.ts';
 import { fold, normalize } from './normalize.ts';
 
 /** Longest keyword (characters after normalising) that still counts as a short phrase. */
 export const KEYWORD_MAX_CHARS = 15;
 const SENTENCE = /[。．！？!?]|(?:ください|ほしい|ですか|ますか|でしょうか)$/;
 
-/** Most records one keyword may be shared by before it counts as a generic word: max(8, 1 % of the catalogue). */
+/** Most records one keyword may be shared by before it counts as a generic word ({@link commonWordLimit}). */
 export function sharedKeywordLimit(records: number): number {
-  return Math.max(8, Math.ceil(records * 0.01));
+  return commonWordLimit(records);
 }
 
 /** Whether a keyword reads as a sentence (punctuation, a request ending, or longer than {@link KEYWORD_MAX_CHARS}). */
@@ -52,7 +52,7 @@ export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records'>): Vocabula
   for (const g of genericAliases(kb)) {
     const why = g.folds
       ? `folds into a common phrase (「${g.key}」 once kana are folded)`
-      : `is a generic word (it occurs in the text of ${g.records}+ other records, the limit is ${GENERIC_ALIAS_RECORDS - 1})`;
+      : `is a generic word (it occurs in the text of ${g.records}+ other records, at most ${g.limit - 1} may)`;
     out.push({ id: g.id, path: ['aliases', g.index], message: `${g.id}: alias "${g.alias}" ${why}; it does not name the record in search — move it to keywords or make it specific` });
   }
   return out;
