@@ -94,6 +94,28 @@ describe('3: generic aliases', () => {
   });
 });
 
+describe('start-up: the set-up segmentations saved with the index', () => {
+  it('are read instead of tokenising the synonym members again, with the same matches', async () => {
+    const fresh = await createAnalyzer(kb);
+    const saved = fresh.setupSegments();
+    expect(saved.length).toBeGreaterThan(100);
+    const reloaded = await createAnalyzer(kb, { setupSegments: saved });
+    for (const q of ['タイに輸出したい', '人手が足りないので人を雇いたい', 'ネットショップを始めたい', '給料をもっと上げたい']) {
+      expect(reloaded.analyze(q).synonyms.matched).toEqual(fresh.analyze(q).synonyms.matched);
+    }
+    // what was saved is what is read: members saved without segments match nothing
+    const emptied = await createAnalyzer(kb, { setupSegments: saved.map(([text]) => [text, []]) });
+    expect(fresh.analyze('タイに輸出したい').synonyms.matched).toContain('タイ');
+    expect(emptied.analyze('タイに輸出したい').synonyms.matched).not.toContain('タイ');
+  });
+  it('stop being recorded once set-up ends (user text never grows them)', async () => {
+    const a = await createAnalyzer(kb);
+    a.endSetup();
+    a.segmenter()('会社を売りたい');
+    expect(a.setupSegments()).toEqual([]);
+  });
+});
+
 describe('4: each field value is analysed on its own', () => {
   it('no phantom token across the join of two values (…労務士会 + 社労士会 ≠ 会社)', () => {
     const joined = service.analyzer.termsOfValues(['山口県社会保険労務士会', '社労士会']);

@@ -5,7 +5,7 @@ import lunr from 'lunr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeOrThrow, type KnowledgeBase } from '../src/knowledge/load.ts';
 import { cardText, recordCard } from '../src/search/answer.ts';
-import { indexPath, loadSavedIndex } from '../src/search/index-store.ts';
+import { indexExtras, indexPath, loadSavedIndex } from '../src/search/index-store.ts';
 import { buildClauses, runClauses } from '../src/search/query.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 import { loadAnswersWording } from '../src/search/wording.ts';
@@ -140,6 +140,18 @@ describe('saved index', () => {
     const again = await createSearchService(kb);
     expect(again.indexBuilt).toBe(false);
     expect(again.search('製造業の設備資金').hits[0].record.id).toBe('seizo-shikin');
+  });
+  it('carries the segmentations of synonym members and keywords, and the service it starts answers as the one that built it', async () => {
+    const segs = indexExtras(loadSavedIndex(kb)!)?.segments ?? [];
+    expect(segs.length).toBeGreaterThan(0);
+    const again = await createSearchService(kb);
+    expect(again.indexBuilt).toBe(false);
+    for (const q of ['製造業の設備資金', 'お金を借りたい', '跡継ぎがいない', 'ネットで売りたい', '人手が足りない']) {
+      const [x, y] = [service.search(q), again.search(q)];
+      expect(y.hits.map((h) => [h.record.id, h.score])).toEqual(x.hits.map((h) => [h.record.id, h.score]));
+      expect(y.confidence).toBe(x.confidence);
+      expect(again.analyze(q).synonyms.groupIds).toEqual(service.analyze(q).synonyms.groupIds);
+    }
   });
   it('is rebuilt when the knowledge changes', async () => {
     const changed = { ...kb, hash: `${kb.hash}-edited` };

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import lunr from 'lunr';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { cacheDir, writeCacheFile } from '../knowledge/snapshot.ts';
-import type { Analyzer } from '../text/analyzer.ts';
+import type { Analyzer, SavedSegmentation } from '../text/analyzer.ts';
 import { Gazetteer, genericAliases } from '../text/gazetteer.ts';
 import { recordConcepts, type RecordConcepts } from './concepts.ts';
 import { recordText } from './documents.ts';
@@ -66,6 +66,11 @@ export interface IndexExtras {
   compounds: [string, number][];
   /** [reading, name key, record id] of the names recognised by their reading (src/text/analyzer.ts nameReadings) */
   nameReadings: [string, string, string][];
+  /**
+   * segmentations of the synonym members and record keywords the analyser made while the phrase
+   * matchers were built (src/text/analyzer.ts setupSegments): start-up reads them instead of tokenising again
+   */
+  segments?: SavedSegmentation[];
 }
 
 const EXTRAS = new WeakMap<lunr.Index, IndexExtras>();
@@ -92,6 +97,7 @@ export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras 
     generic: genericAliases(kb).map((g) => ({ id: g.id, key: g.key })),
     compounds: [...compounds],
     nameReadings: analyzer.nameReadings(kb),
+    segments: analyzer.setupSegments(),
   };
 }
 

@@ -130,7 +130,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   preloadTokenizer();
   const wording = options.wording ?? loadAnswersWording();
   const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
-  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads });
+  const savedExtras = saved ? indexExtras(saved) : undefined;
+  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads, setupSegments: savedExtras?.segments });
+  // built before the index so that the segmentations of its keywords are saved with it
+  const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));
   const stats = new TermStats(index);
@@ -148,7 +151,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const compounds = new Map(extras.compounds);
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
   const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
-  const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
+  analyzer.endSetup();
+  // the saved segmentations served their purpose (the matchers hold what they need)
+  if (extras.segments) extras.segments = undefined;
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;

@@ -93,7 +93,15 @@ export interface AnalyzerOptions {
    * another place qualifying any other noun (「東京の展示会」) is only mentioned. Absent: every other place counts.
    */
   regionHeads?: readonly string[];
+  /**
+   * Segmentations of the set-up texts (synonym members, keywords) saved with the index
+   * ({@link Analyzer.setupSegments}): read instead of tokenising them again at start-up.
+   */
+  setupSegments?: readonly SavedSegmentation[];
 }
+
+/** A set-up text and its segments as [surface, base form ('' when the same), offset] (compact for the saved index). */
+export type SavedSegmentation = [string, [string, string, number][]];
 
 const WORD_RUN = /[\p{L}\p{N}ー]+/gu;
 const ASCII_WORD = /^[a-z0-9]+$/;
@@ -162,7 +170,32 @@ export class Analyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.gazetteer = new Gazetteer(kb);
-    this.synonyms = new SynonymExpander(kb.synonyms, (n) => this.segments(this.tokenize(n)));
+    for (const [text, segs] of options.setupSegments ?? []) this.setup?.set(text, segs.map(([surface, base, start]) => ({ surface, base: base || surface, start })));
+    this.synonyms = new SynonymExpander(kb.synonyms, this.setupSegmenter);
+  }
+
+  /**
+   * Segmentations made while the phrase matchers are built (synonym members, record keywords: a
+   * fixed list), recorded until {@link endSetup} and saved with the index; null after set-up, when
+   * nothing is recorded (user text never grows it).
+   */
+  private setup: Map<string, Segment[]> | null = new Map();
+
+  private readonly setupSegmenter = (n: string): Segment[] => {
+    if (!this.setup) return this.segments(this.tokenize(n));
+    let segs = this.setup.get(n);
+    if (!segs) this.setup.set(n, (segs = this.segments(this.tokenize(n))));
+    return segs;
+  };
+
+  /** The segmentations made during set-up so far, for saving with the index (empty after {@link endSetup}). */
+  setupSegments(): SavedSegmentation[] {
+    return [...(this.setup ?? [])].map(([text, segs]) => [text, segs.map((x) => [x.surface, x.base === x.surface ? '' : (x.base ?? ''), x.start])]);
+  }
+
+  /** Ends set-up: segmentations are no longer recorded (call once the phrase matchers are built). */
+  endSetup(): void {
+    this.setup = null;
   }
 
   /** record names and aliases by the first kana of their reading (longest first), for {@link readNames} */
@@ -266,7 +299,7 @@ export class Analyzer {
 
   /** The analyser's tokenizer as a {@link Segmenter} over normalised text (for phrase matchers). */
   segmenter(): (normalized: string) => Segment[] {
-    return (n) => this.segments(this.tokenize(n));
+    return this.setupSegmenter;
   }
 
   /** kuromoji tokens of a normalised text as synonym-matching segments (surface, base form, offset). */
