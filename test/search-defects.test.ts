@@ -250,6 +250,13 @@ describe('consult intent and the general desk', () => {
     expect(r.hits[0].record.id).toBe(service.wording.generalDesk);
     expect(r.reply.split('\n')[0]).toMatch(/見つかりませんでした/);
   });
+  it('「誰に相談すれば」「どこに行けば」 ask for a desk as 「どこに相談」 does: a vague worry is routed to the general desk, not left unanswered', () => {
+    for (const q of ['事業をこの先どうするか迷っている。誰に相談すればいい？', '困っていることがある。まずどこに行けばいい？', '誰に聞けばいいのか分からない']) {
+      const r = service.search(q);
+      expect(r.answered).toBe(true);
+      expect(r.hits[0].record.id).toBe(service.wording.generalDesk);
+    }
+  });
   it('a desk does not win on one name word (窓口) alone', () => {
     expect(ids('窓口はどこ？')[0]).toBe(service.wording.generalDesk);
   });
