@@ -129,6 +129,12 @@ describe('numbered look-ups give what the look-ups by id give', () => {
     expect(yes).toBeGreaterThan(0);
   });
 
+  it('PostingWeights keeps no list for a word the index does not have: new words in messages do not grow memory', () => {
+    const before = postings.remembered();
+    for (let i = 0; i < 2000; i++) expect(postings.list(`未知語${i}`, 'name').docs.length).toBe(0);
+    expect(postings.remembered()).toBe(before);
+  });
+
   it('ConceptIndex.shares gives every record the share scorer gives it', () => {
     const kb = loadKnowledgeOrThrow(FIXTURE);
     const concepts = new ConceptIndex(kb.records.length, recordConcepts(kb, (t) => new Set(service.analyze(t).synonyms.groupIds)));

@@ -83,6 +83,13 @@ export class PostingWeights {
     return false;
   }
 
+  /** How many posting lists are kept (terms of the index only: never more than its postings). */
+  remembered(): number {
+    let n = 0;
+    for (const m of this.lists.values()) n += m.size;
+    return n;
+  }
+
   /** The records having `term` in `field` with its weights (empty when none). */
   list(term: string, field: string): PostingList {
     let byTerm = this.lists.get(field);
@@ -91,13 +98,12 @@ export class PostingWeights {
     if (list) return list;
     const posting = Object.prototype.hasOwnProperty.call(this.inverted, term) ? this.inverted[term] : undefined;
     const refs = posting?.[field] ? Object.keys(posting[field]) : [];
-    if (!posting || !refs.length) list = EMPTY;
-    else {
-      list = { docs: new Int32Array(refs.length), weights: new Float64Array(refs.length) };
-      for (let i = 0; i < refs.length; i++) {
-        list.docs[i] = this.numberOf(refs[i]);
-        list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
-      }
+    // a term not in the index is not remembered: user text would grow the memo without bound
+    if (!posting || !refs.length) return EMPTY;
+    list = { docs: new Int32Array(refs.length), weights: new Float64Array(refs.length) };
+    for (let i = 0; i < refs.length; i++) {
+      list.docs[i] = this.numberOf(refs[i]);
+      list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
     }
     byTerm.set(term, list);
     return list;

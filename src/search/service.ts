@@ -119,6 +119,8 @@ const MAX_TOP = 50;
 /** Shortest record name a mistyped programme name is matched to (one edit away). */
 const NEAR_NAME_MIN = 5;
 const QUOTE_MAX = 40;
+/** Most terms whose synonym groups are remembered ({@link createSearchService}'s groupsOfTerm). */
+const TERM_GROUPS_MAX = 20_000;
 
 /**
  * Creates the search service: loads the shared tokenizer (≈0.5 s the first time), the wording, and
@@ -253,18 +255,31 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * explained by a synonym group counts by the record's concept share. null when the question has no word.
    */
   const coverageOf = (a: Analysis, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, concept: Float64Array, kwTerms: ReadonlyMap<string, ReadonlySet<string>>): Float64Array | null => {
-    const kwDocs = [...kwTerms].map(([id, terms]) => [postings.numberOf(id), terms] as const).filter(([d]) => d >= 0);
+    // the records whose keyword the question uses whole, by the words of that keyword
+    const kwDocsOf = new Map<string, number[]>();
+    for (const [id, terms] of kwTerms) {
+      const d = postings.numberOf(id);
+      if (d < 0) continue;
+      for (const t of terms) {
+        const l = kwDocsOf.get(t);
+        if (l) l.push(d);
+        else kwDocsOf.set(t, [d]);
+      }
+    }
     const units = clauses.filter((c) => c.source === 'token');
     let total = 0;
     const cov = new Float64Array(postings.size);
     const stamp = new Int32Array(postings.size).fill(-1);
-    // the records having a concept of the question, found once (not per explained word)
-    const conceptDocs: number[] = [];
-    for (let d = 0; d < concept.length; d++) if (concept[d] > 0) conceptDocs.push(d);
+    // a word explained by a synonym group counts for a record having the group's concept, by its
+    // share, unless the record has the word itself: summed once at the end (not per word × record)
+    let explainedTotal = 0;
+    const explainedHas = new Float64Array(postings.size);
     units.forEach((c, i) => {
       const u = termWeight(c.term, stats, weightOf) * (c.boost > 0 ? 1 : 0);
       if (!u) return;
       total += u;
+      const ex = explained.has(c.term);
+      if (ex) explainedTotal += u;
       for (const f of MORPH_FIELDS) {
         const { docs } = postings.list(c.term, f);
         for (let j = 0; j < docs.length; j++) {
@@ -272,13 +287,19 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
           if (stamp[d] === i) continue;
           stamp[d] = i;
           cov[d] += u;
+          if (ex) explainedHas[d] += u;
         }
       }
-      for (const [d, terms] of kwDocs) if (stamp[d] !== i && terms.has(c.term)) ((stamp[d] = i), (cov[d] += u));
-      if (explained.has(c.term)) for (const d of conceptDocs) if (stamp[d] !== i) cov[d] += u * Math.min(1, concept[d]);
+      for (const d of kwDocsOf.get(c.term) ?? []) {
+        if (stamp[d] === i) continue;
+        stamp[d] = i;
+        cov[d] += u;
+        if (ex) explainedHas[d] += u;
+      }
     });
     void a;
     if (!total) return null;
+    if (explainedTotal) for (let d = 0; d < concept.length; d++) if (concept[d] > 0) cov[d] += Math.min(1, concept[d]) * (explainedTotal - explainedHas[d]);
     for (let d = 0; d < cov.length; d++) cov[d] = Math.min(1, cov[d] / total);
     return cov;
   };
@@ -288,16 +309,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * synonym group counts whole when the record has that word's own group (「金利」 for a record that
    * states its 利率): used to compare a record the question names with the best one.
    */
-  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, written: ReadonlySet<string>, groupsOfTerm: Map<string, readonly number[]>): number => {
+  const namedCoverage = (d: number, clauses: Clause[], weightOf: (t: string) => number, explained: ReadonlySet<string>, kwTerms: ReadonlyMap<string, ReadonlySet<string>>, written: ReadonlySet<string>): number => {
     const id = postings.refs[d];
     const kw = kwTerms.get(id);
     const groups = concepts.groupsOf(id);
-    // a term's synonym groups are looked up once per question (a paste names several records)
-    const hasGroupOf = (term: string) => {
-      let ids = groupsOfTerm.get(term);
-      if (!ids) groupsOfTerm.set(term, (ids = analyzer.synonyms.expand(term).groupIds));
-      return ids.some((g) => groups.has(g));
-    };
+    const hasGroupOf = (term: string) => groupsOfTerm(term).some((g) => groups.has(g));
     let total = 0;
     let got = 0;
     for (const c of clauses) {
@@ -309,6 +325,21 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       if (has) got += u;
     }
     return total ? got / total : 1;
+  };
+
+  /**
+   * The synonym groups a term is a member of, looked up once per term. Only words explained by a
+   * synonym member or keyword the question uses are asked (catalogue vocabulary), and the memo is
+   * emptied past {@link TERM_GROUPS_MAX} entries, so user text cannot grow it without bound.
+   */
+  const termGroups = new Map<string, readonly number[]>();
+  const groupsOfTerm = (term: string): readonly number[] => {
+    let ids = termGroups.get(term);
+    if (!ids) {
+      if (termGroups.size >= TERM_GROUPS_MAX) termGroups.clear();
+      termGroups.set(term, (ids = analyzer.synonyms.expand(term).groupIds));
+    }
+    return ids;
   };
 
   const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
@@ -479,8 +510,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (named.size && ranked.length) {
       const covOf = (c: RankedCandidate) => (coverage ? coverage[postings.numberOf(c.record.id)] : 1);
       // the words of the name as the question wrote it count for the record it names (「経営確信計画」)
-      const groupsOfTerm = new Map<string, readonly number[]>();
-      const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written, groupsOfTerm) : 1);
+      const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written) : 1);
       const lead = ranked[0];
       const first: RankedCandidate[] = [];
       // a question names a few records; a paste of many names gets its first NAMED_MAX (bounded work)
