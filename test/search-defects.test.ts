@@ -257,6 +257,10 @@ describe('consult intent and the general desk', () => {
       expect(r.hits[0].record.id).toBe(service.wording.generalDesk);
     }
   });
+  it('a definition is not the answer to a question that does not ask for one (one shared word 「会社」), but is to one that does', () => {
+    expect(kb.byId.get(ids('会社の経営全般について誰に相談すればいい？', 1)[0])?.kind).not.toBe('definition');
+    expect(ids('組合と会社の違いは？', 1)).toEqual(['def-kumiai-hikaku']);
+  });
   it('a desk does not win on one name word (窓口) alone', () => {
     expect(ids('窓口はどこ？')[0]).toBe(service.wording.generalDesk);
   });
