@@ -222,6 +222,12 @@ describe('reading index', () => {
     expect(text(r.hits[0].record)).toMatch(/事業承継/);
     expect(service.analyze('きぎょうしたい').tokens).toContain('起業');
   });
+  it('a name written by its reading is scored as if written as printed, so the desk words beside it do not outrank it; the reply quotes what was typed', () => {
+    const r = service.search('まるけいゆうしの申し込みは商工会議所でできる？');
+    expect(r.hits[0].record.id).toBe('ms-2050'); // 小規模事業者経営改善資金融資制度（マル経融資）
+    expect(r.confidence).toBe(1);
+    expect(r.reply).toContain('まるけいゆうし');
+  });
   it('a mis-converted compound (事業継承) finds 事業承継', async () => {
     // a catalogue that writes 事業承継 and knows 継承 only elsewhere (技能継承)
     const a = await createAnalyzer(kb);

@@ -453,10 +453,37 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
   };
 
-  /** {@link evidenceOnce}, read once more (never twice) on the corrected text when a programme name was mistyped by one character. */
+  /**
+   * The question with each record name it wrote by its reading (「まるけい融資」「経営力工場計画」) replaced
+   * by that name as printed, so that it is scored as if written so (the reply still quotes what was
+   * typed); undefined when no name was read by its reading.
+   */
+  const withNamesAsPrinted = (a: Analysis): string | undefined => {
+    const read = a.entities.records.filter((r) => r.key && r.span).sort((x, y) => y.span![0] - x.span![0]);
+    if (!read.length) return undefined;
+    let text = a.normalized;
+    let before = Infinity; // start of the last span replaced: spans are replaced from the end, never overlapping
+    for (const r of read) {
+      if (r.span![1] > before) continue;
+      const rec = kb.byId.get(r.id);
+      const printed = rec ? [rec.name, ...rec.aliases].find((x) => matchKey(x) === r.key) : undefined;
+      if (!printed) continue;
+      text = text.slice(0, r.span![0]) + normalize(printed) + text.slice(r.span![1]);
+      before = r.span![0];
+    }
+    return text === a.normalized ? undefined : text;
+  };
+
+  /**
+   * {@link evidenceOnce}, read once more (never twice) on the corrected text when a programme name was
+   * mistyped by one character, or when a name was written by its reading.
+   */
   const evidence = (query: string, kinds: ReadonlySet<RecordKind>) => {
     const ev = evidenceOnce(query, kinds);
-    return ev.reason === 'unknownName' && ev.retry ? evidenceOnce(ev.retry, kinds) : ev;
+    if (ev.reason === 'unknownName' && ev.retry) return evidenceOnce(ev.retry, kinds);
+    if (ev.reason === 'otherRegion' || ev.reason === 'outOfScope' || ev.reason === 'empty') return ev;
+    const asPrinted = withNamesAsPrinted(ev.a);
+    return asPrinted === undefined ? ev : evidenceOnce(asPrinted, kinds);
   };
 
   /**

@@ -287,7 +287,7 @@ export class Analyzer {
         const end = fold(normalized.slice(0, to)).length;
         if (taken.some(([s, x]) => start < x && end > s)) continue;
         found.add(e.id);
-        entities.records.push({ id: e.id, kind: rec.kind, name: rec.name, matched: folded.slice(start, end), key: e.key, end });
+        entities.records.push({ id: e.id, kind: rec.kind, name: rec.name, matched: folded.slice(start, end), key: e.key, end, span: [from, to] });
       }
     }
   }

@@ -39,6 +39,8 @@ export interface RecordEntity {
   matched: string;
   /** the record's own name key ({@link matchKey}) when the text wrote the name otherwise (read by its reading) */
   key?: string;
+  /** with `key`: where the text read as the name is in the normalised text, [start, end) */
+  span?: [number, number];
   /** position just after the match in the folded text */
   end: number;
 }
