@@ -119,6 +119,8 @@ const MAX_TOP = 50;
 /** Shortest record name a mistyped programme name is matched to (one edit away). */
 const NEAR_NAME_MIN = 5;
 const QUOTE_MAX = 40;
+/** Longest question (normalised characters) read once more with the names it wrote by their reading as printed. */
+const REREAD_MAX_CHARS = 200;
 /** Most terms whose synonym groups are remembered ({@link createSearchService}'s groupsOfTerm). */
 const TERM_GROUPS_MAX = 20_000;
 
@@ -482,6 +484,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const ev = evidenceOnce(query, kinds);
     if (ev.reason === 'unknownName' && ev.retry) return evidenceOnce(ev.retry, kinds);
     if (ev.reason === 'otherRegion' || ev.reason === 'outOfScope' || ev.reason === 'empty') return ev;
+    // a paste is read once (bounded work): only a question of a few sentences is read again
+    if (ev.a.normalized.length > REREAD_MAX_CHARS) return ev;
     const asPrinted = withNamesAsPrinted(ev.a);
     return asPrinted === undefined ? ev : evidenceOnce(asPrinted, kinds);
   };
