@@ -239,6 +239,13 @@ describe('reading index', () => {
 });
 
 describe('vocabulary as data', () => {
+  it('a disaster told in everyday words (地震, 大雨, 浸水) is a question about disaster support, not out of scope', () => {
+    for (const q of ['地震で店が壊れた。建て直す資金を借りたい', '川があふれて倉庫が浸水した。使える支援は？']) {
+      const r = service.search(q, { top: 3 });
+      expect(r.answered).toBe(true);
+      expect(r.hits.some((h) => /災害|被災|豪雨|台風/.test(text(h.record)))).toBe(true);
+    }
+  });
   it('a keyword used whole finds its record (ハンコをやめたい → デジタル化の補助)', () => {
     expect(ids('ハンコをやめたい')).toContain('digital-keiei-tenkan-shien-jigyo');
   });
