@@ -136,7 +136,6 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
   const savedExtras = saved ? indexExtras(saved) : undefined;
   const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads, setupSegments: savedExtras?.segments });
-  // built before the index so that the segmentations of its keywords are saved with it
   const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));

@@ -95,7 +95,7 @@ export interface AnalyzerOptions {
   regionHeads?: readonly string[];
   /**
    * Segmentations of the set-up texts (synonym members, keywords) saved with the index
-   * ({@link Analyzer.setupSegments}): read instead of tokenising them again at start-up.
+   * (src/search/index-store.ts setupSegmentations): read instead of tokenising them again at start-up.
    */
   setupSegments?: readonly SavedSegmentation[];
 }
@@ -175,25 +175,15 @@ export class Analyzer {
   }
 
   /**
-   * Segmentations made while the phrase matchers are built (synonym members, record keywords: a
-   * fixed list), recorded until {@link endSetup} and saved with the index; null after set-up, when
-   * nothing is recorded (user text never grows it).
+   * Saved segmentations of the set-up texts (synonym members, record keywords: a fixed list, see
+   * src/search/index-store.ts setupSegmentations), read while the phrase matchers are built instead
+   * of tokenising them again; null after {@link endSetup}. Never grows: user text is tokenised.
    */
   private setup: Map<string, Segment[]> | null = new Map();
 
-  private readonly setupSegmenter = (n: string): Segment[] => {
-    if (!this.setup) return this.segments(this.tokenize(n));
-    let segs = this.setup.get(n);
-    if (!segs) this.setup.set(n, (segs = this.segments(this.tokenize(n))));
-    return segs;
-  };
+  private readonly setupSegmenter = (n: string): Segment[] => this.setup?.get(n) ?? this.segments(this.tokenize(n));
 
-  /** The segmentations made during set-up so far, for saving with the index (empty after {@link endSetup}). */
-  setupSegments(): SavedSegmentation[] {
-    return [...(this.setup ?? [])].map(([text, segs]) => [text, segs.map((x) => [x.surface, x.base === x.surface ? '' : (x.base ?? ''), x.start])]);
-  }
-
-  /** Ends set-up: segmentations are no longer recorded (call once the phrase matchers are built). */
+  /** Ends set-up: the saved segmentations are let go (call once the phrase matchers are built). */
   endSetup(): void {
     this.setup = null;
   }
@@ -297,7 +287,7 @@ export class Analyzer {
     this.vocabulary = v;
   }
 
-  /** The analyser's tokenizer as a {@link Segmenter} over normalised text (for phrase matchers). */
+  /** The analyser's tokenizer as a {@link Segmenter} over normalised text (for phrase matchers; the saved set-up segmentations first, until {@link endSetup}). */
   segmenter(): (normalized: string) => Segment[] {
     return this.setupSegmenter;
   }
