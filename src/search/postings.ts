@@ -83,6 +83,16 @@ export class PostingWeights {
     return false;
   }
 
+  /** field → each record's field vector elements, by record number (made on first use of the field) */
+  private readonly fieldVectors = new Map<string, (number[] | undefined)[]>();
+
+  /** The field vectors of `field` by record number: one look-up per record and field, not per posting. */
+  private vectorsOf(field: string): (number[] | undefined)[] {
+    let v = this.fieldVectors.get(field);
+    if (!v) this.fieldVectors.set(field, (v = this.refs.map((ref) => this.vectors[`${field}/${ref}`]?.elements)));
+    return v;
+  }
+
   /** How many posting lists are kept (terms of the index only: never more than its postings). */
   remembered(): number {
     let n = 0;
@@ -101,9 +111,11 @@ export class PostingWeights {
     // a term not in the index is not remembered: user text would grow the memo without bound
     if (!posting || !refs.length) return EMPTY;
     list = { docs: new Int32Array(refs.length), weights: new Float64Array(refs.length) };
+    const vectors = this.vectorsOf(field);
     for (let i = 0; i < refs.length; i++) {
-      list.docs[i] = this.numberOf(refs[i]);
-      list.weights[i] = weightIn(this.vectors[`${field}/${refs[i]}`]?.elements, posting._index);
+      const d = this.numberOf(refs[i]);
+      list.docs[i] = d;
+      list.weights[i] = weightIn(d >= 0 ? vectors[d] : undefined, posting._index);
     }
     byTerm.set(term, list);
     return list;
