@@ -13,7 +13,7 @@
 import type { KnowledgeRecord } from '../knowledge/schema.ts';
 import { fold, normalize } from '../text/normalize.ts';
 import { SynonymExpander, type Segment, type Segmenter } from '../text/synonyms.ts';
-import { sharedKeywordLimit } from '../text/vocabulary.ts';
+import { commonWordLimit } from '../text/gazetteer.ts';
 
 /** A keyword found in a question: its records, its specificity and its span in the normalised text. */
 export interface KeywordHit {
@@ -47,7 +47,7 @@ export class KeywordMatcher {
    * @param maxShared a keyword carried by more records than this is a generic word: it is left to
    *   the `kw` field (where its idf is low) and gives no phrase evidence
    */
-  constructor(records: readonly KnowledgeRecord[], segment: Segmenter, maxShared = sharedKeywordLimit(records.length)) {
+  constructor(records: readonly KnowledgeRecord[], segment: Segmenter, maxShared = commonWordLimit(records.length)) {
     const byKey = new Map<string, { word: string; ids: string[] }>();
     for (const rec of records) {
       for (const k of rec.keywords ?? []) {

@@ -155,8 +155,6 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
   const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
   analyzer.endSetup();
-  // the saved segmentations served their purpose (the matchers hold what they need)
-  if (extras.segments) extras.segments = undefined;
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
   const informative = (term: string, fields: readonly string[]) => stats.df(term, fields) <= maxDf;
@@ -343,6 +341,13 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return ids;
   };
 
+  /** Record `id`'s name or alias as printed (normalised) whose {@link matchKey} is `key`, or undefined. */
+  const printedName = (id: string, key: string): string | undefined => {
+    const rec = kb.byId.get(id);
+    const printed = rec ? [rec.name, ...rec.aliases].find((x) => matchKey(x) === key) : undefined;
+    return printed === undefined ? undefined : normalize(printed);
+  };
+
   const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
   /**
    * The name or alias (as printed) of a record whose key is one edit away from `key` (a programme
@@ -354,9 +359,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const k = nameKeys.find((n) => withinOneEdit(n, key));
     if (!k) return undefined;
     for (const id of analyzer.gazetteer.recordKeys.get(k) ?? []) {
-      const rec = kb.byId.get(id);
-      const printed = rec ? [rec.name, ...(rec.aliases ?? [])].find((x) => matchKey(x) === k) : undefined;
-      if (printed) return normalize(printed);
+      const printed = printedName(id, k);
+      if (printed) return printed;
     }
     return undefined;
   };
@@ -466,10 +470,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     let before = Infinity; // start of the last span replaced: spans are replaced from the end, never overlapping
     for (const r of read) {
       if (r.span![1] > before) continue;
-      const rec = kb.byId.get(r.id);
-      const printed = rec ? [rec.name, ...rec.aliases].find((x) => matchKey(x) === r.key) : undefined;
+      const printed = printedName(r.id, r.key!);
       if (!printed) continue;
-      text = text.slice(0, r.span![0]) + normalize(printed) + text.slice(r.span![1]);
+      text = text.slice(0, r.span![0]) + printed + text.slice(r.span![1]);
       before = r.span![0];
     }
     return text === a.normalized ? undefined : text;

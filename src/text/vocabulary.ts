@@ -13,11 +13,6 @@ import { fold, normalize } from './normalize.ts';
 export const KEYWORD_MAX_CHARS = 15;
 const SENTENCE = /[。．！？!?]|(?:ください|ほしい|ですか|ますか|でしょうか)$/;
 
-/** Most records one keyword may be shared by before it counts as a generic word ({@link commonWordLimit}). */
-export function sharedKeywordLimit(records: number): number {
-  return commonWordLimit(records);
-}
-
 /** Whether a keyword reads as a sentence (punctuation, a request ending, or longer than {@link KEYWORD_MAX_CHARS}). */
 export function isSentence(keyword: string): boolean {
   const n = normalize(keyword);
@@ -34,7 +29,7 @@ export interface VocabularyWarning {
 /** Every vocabulary warning of the catalogue (see the module comment), in record order. */
 export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records'>): VocabularyWarning[] {
   const out: VocabularyWarning[] = [];
-  const limit = sharedKeywordLimit(kb.records.length);
+  const limit = commonWordLimit(kb.records.length);
   const carriers = new Map<string, number>();
   for (const r of kb.records) for (const k of new Set((r.keywords ?? []).map((x) => fold(normalize(x))))) carriers.set(k, (carriers.get(k) ?? 0) + 1);
   const reported = new Set<string>();
