@@ -280,4 +280,20 @@ describe('consult intent and the general desk', () => {
   it('a desk does not win on one name word (窓口) alone', () => {
     expect(ids('窓口はどこ？')[0]).toBe(service.wording.generalDesk);
   });
+  it('a consultation question naming a 市町 and nothing topical gets the 商工会議所・商工会 located there first, then the general desk', () => {
+    const r = service.search('下松で小さな工務店をやってます。経営のことを気軽に相談できるところってどこですか');
+    expect(r.answered).toBe(true);
+    expect(r.generalDesk).toBe(true);
+    expect(r.hits.slice(0, 2).map((h) => h.record.id)).toEqual(['cci-kudamatsu', service.wording.generalDesk]);
+    expect(r.reply.split('\n')[0]).toContain('下松市の事業者の経営相談は、地元の 下松商工会議所');
+    // every 商工会議所・商工会 of a 市町 with several (not its bank branch), then the general desk
+    const chambers = kb.areas.find((a) => a.id === 'area-iwakuni')!.desks.filter((id) => /^(商工会議所|商工会)$/.test((kb.byId.get(id) as { deskType?: string }).deskType ?? ''));
+    expect(chambers.length).toBe(3);
+    expect(ids('岩国で店をやっています。相談できるところは？', 4)).toEqual([...chambers, service.wording.generalDesk]);
+  });
+  it('a 「…」 in a consult phrase allows words in between: 「どこに話を聞きに行けば」 asks for a desk as 「どこに聞けば」 does', () => {
+    const r = service.search('長門市で旅館をしとります。どこに話を聞きに行けばええかね');
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.id).toBe('cci-nagato');
+  });
 });

@@ -8,6 +8,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
 import { findQuantities, matchKey, normalize, type Quantity } from '../text/normalize.ts';
+import { hasHint, hintParts } from '../text/phrase.ts';
 import { withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
@@ -153,7 +154,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   }
   const compounds = new Map(extras.compounds);
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
-  const consultWords = wording.kindHints.desk.map(matchKey).filter(Boolean);
+  const consultWords = wording.kindHints.desk.map(hintParts).filter((p) => p.length);
   analyzer.endSetup();
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
@@ -171,7 +172,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   // src/search/fuse.ts, pinned by test/search-fuse.test.ts) without lunr's match data per record
   const fromPostings = () => true;
   const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
-  const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(matchKey).filter(Boolean) }));
+  const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(hintParts).filter((p) => p.length) }));
   const deskCategories = new Set(wording.kindHints.deskCategories);
   const printedQuantities = new Map<string, Quantity[]>();
   const recordQuantities = (rec: KnowledgeRecord): Quantity[] => {
@@ -181,15 +182,16 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   };
   const isDeskLike = (rec: KnowledgeRecord) => rec.kind === 'desk' || (rec.kind === 'program' && deskCategories.has(rec.category));
   const rankContext = (a: Analysis): RankContext => {
-    const kinds = new Set(hints.filter((h) => h.words.some((w) => a.folded.includes(w))).map((h) => h.kind));
+    const kinds = new Set(hints.filter((h) => h.words.some((w) => hasHint(a.folded, w))).map((h) => h.kind));
     const localDesks = new Set<string>();
     for (const m of a.entities.municipalities) {
       const area = kb.byId.get(m.id);
       if (area?.kind !== 'area') continue;
       const named = a.entities.localities.filter((l) => l.areaId === area.id);
       // a named locality decides the desk; otherwise every desk of the 市町
-      if (named.some((l) => l.desk)) for (const l of named) if (l.desk) localDesks.add(l.desk);
-      else {
+      if (named.some((l) => l.desk)) {
+        for (const l of named) if (l.desk) localDesks.add(l.desk);
+      } else {
         area.desks.forEach((d) => localDesks.add(d));
         if (area.defaultDesk) localDesks.add(area.defaultDesk);
       }
@@ -373,7 +375,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const a = analyzer.analyze(query);
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
-    const consultPhrases = consultWords.filter((k) => a.folded.includes(k));
+    const consultPhrases = consultWords.filter((k) => hasHint(a.folded, k)).flat();
     const signal = new Set(a.words.filter((w) => consultPhrases.some((k) => k.includes(w.surface))).map((w) => w.term));
     const weightOf = (t: string) => (signal.has(t) ? CONSULT_WORD_WEIGHT : (a.weights.get(t) ?? 1));
     const clauses = buildClauses(a, heads, informative, weightOf);
@@ -591,13 +593,28 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
     let general = false;
-    const topicalKnown = topical.filter((t) => known(t) || explained.has(t));
-    if (consult && !named.size && (topicalKnown.length === 0 || conf < wording.threshold) && !a.entities.municipalities.length) {
+    // a place named (岩国, 小郡) says where, not what about: it does not make the question topical
+    const placeKeys = [...a.entities.municipalities, ...a.entities.localities].map((m) => m.matched);
+    const placeTerms = new Set(a.words.filter((w) => placeKeys.some((k) => k.includes(matchKey(w.surface)))).map((w) => w.term));
+    const topicalKnown = topical.filter((t) => !placeTerms.has(t) && (known(t) || explained.has(t)));
+    // (naming a 市町 or locality: the 商工会議所・商工会 there first, then the general desk — the
+    // desks a business of that place is sent to, knowledge/areas.yaml)
+    let localPlace: string | undefined;
+    let localNames = '';
+    if (consult && !named.size && (topicalKnown.length === 0 || conf < wording.threshold)) {
+      const local = a.entities.municipalities.length ? [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? '')) : [];
       const desk = kb.byId.get(wording.generalDesk);
-      if (desk) {
-        const c = ranked.find((x) => x.record.id === desk.id) ?? { record: desk, score: ranked[0]?.score ?? 1, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } };
-        ranked = [c, ...ranked.filter((x) => x !== c)];
+      const firsts = [...local, ...(desk && !local.includes(desk) ? [desk] : [])];
+      if (firsts.length) {
+        const top0 = Math.max(ranked[0]?.score ?? 1, 1e-9);
+        const cs = firsts.map((rec, i) => {
+          const c = ranked.find((x) => x.record.id === rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
+          c.score = top0 * (1.02 + 0.01 * (firsts.length - i));
+          return c;
+        });
+        ranked = [...cs, ...ranked.filter((x) => !cs.includes(x))];
         general = true;
+        if (local.length) (localPlace = kb.byId.get(a.entities.municipalities[0].id)?.name), (localNames = local.slice(0, wording.replyCards).map((r) => r.name).join('・'));
         conf = Math.max(conf, wording.threshold);
       }
     }
@@ -608,7 +625,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     let cards: Card[] | undefined;
     const allCards = () => (cards ??= [...shown, ...hits.slice(shown.length).map((h) => cardOf(h.record))]);
     // the reply quotes the question as the user typed it; the cards' text (CLI `ask`, staff) cites the lines
-    const head = general ? fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name }) : fill(wording.reply.found, { query: quote(asTyped(query)) });
+    const head = !general
+      ? fill(wording.reply.found, { query: quote(asTyped(query)) })
+      : localPlace
+        ? fill(wording.reply.localDeskFirst, { query: quote(asTyped(query)), place: localPlace, deskName: localNames })
+        : fill(wording.reply.generalDeskFirst, { query: quote(asTyped(query)), deskName: ranked[0].record.name });
     const parts = [head ?? '', ...hits.slice(0, shown.length).map((h) => cardAndText(h.record).text)];
     if (ranked.length > shown.length) {
       const more = fill(wording.reply.more, { count: Math.min(ranked.length, top) - shown.length });

@@ -33,6 +33,8 @@ export const AnswersWording = z.strictObject({
   /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
   sourcePrior: z.record(z.string(), z.number().positive()).default({}),
   localBoost: z.number().positive().default(1),
+  /** desk types (`deskType`) put first for a consultation question naming a 市町 and nothing topical: its 商工会議所・商工会 */
+  localDeskTypes: z.array(z.string().min(1)).default(['商工会議所', '商工会']),
   reply: z.strictObject({
     found: z.string().min(1),
     notFound: z.string().min(1),
@@ -43,6 +45,8 @@ export const AnswersWording = z.strictObject({
     more: z.string().min(1),
     /** first line when nothing topical matched a consultation question and the general desk comes first */
     generalDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。経営のご相談は幅広く {deskName} が受け付けています。'),
+    /** the same for a question naming a 市町 or locality: {place} the 市町, {deskName} its 商工会議所・商工会 (joined with 「・」) */
+    localDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。{place}の事業者の経営相談は、地元の {deskName} が受け付けています。'),
   }),
   card: z.strictObject({
     desk: z.string().min(1),
