@@ -216,6 +216,19 @@ describe('unknown programme names', () => {
     expect(r.reply).toContain('さくら補助金');
     expect(r.cards[0]?.title ?? r.reply).toMatch(/よろず/);
   });
+  it('a programme named as the prefecture\'s own whose words no programme name holds together is not found, however well each word is known', () => {
+    for (const [q, name] of [['山口県若手職人定着手当ってまだもらえる？', '山口県若手職人定着手当'], ['山口県キッチンカー開業助成金の上限は？', '山口県キッチンカー開業助成金']]) {
+      const r = service.search(q);
+      expect(r.answered).toBe(false);
+      expect(r.reason).toBe('unknownName');
+      expect(r.reply).toContain(name);
+    }
+  });
+  it('but one whose words a programme name holds is that programme (the region prefix and the head word may differ)', () => {
+    expect(ids('山口県デジタル経営転換補助金', 1)).toEqual(['digital-keiei-tenkan-shien-jigyo']);
+    expect(ids('山口県の創業補助金', 1)).toEqual(['sogyo-hojokin']);
+    expect(ids('やまぐち産業イノベーション補助金の補助率', 1)[0]).toMatch(/^sangyo-innovation/);
+  });
 });
 
 describe('reading index', () => {

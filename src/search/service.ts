@@ -114,6 +114,12 @@ const DIRECTORY_ONLY = 0.5;
 /** Score added per whole keyword found in the question (× its specificity, at most {@link KEYWORD_MAX} in all). */
 const KEYWORD_PHRASE = 0.5;
 const KEYWORD_MAX = 1.5;
+/**
+ * Words a scheme's name holds (補助金, 助成金 … as analysed in src/text/analyzer.ts PROGRAM_HEADS, and
+ * the 事業・制度・資金 that most of the catalogue's names end in): a programme name a question gives
+ * is compared only with the names holding one of them.
+ */
+const SCHEME_WORDS = ['補助', '助成', '奨励', '給付', '交付', '支援金', '手当', '融資', '共済', '事業', '制度', '資金', '貸付', '保証', '税制'];
 /** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
 const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
@@ -350,7 +356,15 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return printed === undefined ? undefined : normalize(printed);
   };
 
-  const nameKeys = [...analyzer.gazetteer.recordKeys.keys()].filter((k) => k.length >= NEAR_NAME_MIN);
+  const allNameKeys = [...analyzer.gazetteer.recordKeys.keys()];
+  const nameKeys = allNameKeys.filter((k) => k.length >= NEAR_NAME_MIN);
+  /**
+   * Name keys of the programmes: a record's name or alias ending in a word that names a scheme
+   * ({@link SCHEME_WORDS}) — 「…DX推進拠点」 is a place, not the 「山口DX推進奨励金」 a question names.
+   */
+  const programmeNameKeys = kb.records.filter((r) => r.kind === 'program').flatMap((r) => Gazetteer.keysOf(r)).filter((k) => SCHEME_WORDS.some((w) => k.includes(w)));
+  /** the home region as a programme name may begin (山口県, 山口, やまぐち: folded) */
+  const homeKeys = [...new Set([wording.homeRegion + '県', wording.homeRegion, ...wording.homeRegionAliases].map(matchKey))];
   /**
    * The name or alias (as printed) of a record whose key is one edit away from `key` (a programme
    * name the question uses that no record has), or undefined. Names of {@link NEAR_NAME_MIN}
@@ -402,11 +416,22 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // a programme named (〇〇補助金) that no record has, its modifier unknown to the catalogue
     for (const np of a.namedPrograms) {
       const key = matchKey(np.text);
-      if (recordKeys.some((k) => k.includes(key) || key.includes(k))) continue;
+      // (the home region alone, a record's alias, does not make 「山口県〇〇助成金」 that record's name)
+      if (recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k)))) continue;
       if (np.modifiers.some((m) => !known(m) && !explained.has(m))) {
         // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
         const near = nearName(key);
         return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
+      }
+      // named as the prefecture's own (「山口県〇〇助成金」) while no record name holds its other words
+      // together: a name the catalogue does not have, however well each word is known
+      const home = homeKeys.find((h) => key.startsWith(h));
+      if (home) {
+        const rest = np.modifiers.filter((m) => !homeKeys.includes(m) && m !== '県');
+        if (rest.length && !programmeNameKeys.some((n) => rest.every((m) => n.includes(m)))) {
+          const near = nearName(key);
+          return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
+        }
       }
     }
     // most topical words unknown to the catalogue

@@ -11,6 +11,8 @@ export const AnswersWording = z.strictObject({
   generalDesk: z.string().min(1),
   generalDeskName: z.string().min(1),
   homeRegion: z.string().min(1),
+  /** other spellings of the home region (やまぐち): a programme name beginning with one of them or homeRegion claims to be the prefecture's own */
+  homeRegionAliases: z.array(z.string().min(1)).default([]),
   regionHeads: z.array(z.string().min(1)).default([]),
   replyCards: z.number().int().min(1).max(10),
   threshold: z.number().min(0).max(1),

@@ -122,7 +122,7 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
  * Words that end the name of a programme (kuromoji's tokens): 補助金, 助成金, 奨励金, 給付金, 交付金,
  * 融資, 共済. Kinds of programme as printed in the sources (補助金・助成金・制度融資・共済), not topics.
  */
-const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['融資'], ['共済']];
+const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['手当'], ['融資'], ['共済']];
 /** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
 const MAX_MODIFIER_TOKENS = 12;
 const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
