@@ -154,6 +154,9 @@ describe('6: other prefectures', () => {
     expect(service.analyze('広島県の制度融資').otherRegions).toEqual(['広島県']);
     expect(service.analyze('東京の大きな展示会に出展したい').otherRegions).toEqual([]);
     expect(service.analyze('東京の取引先が倒産して売掛金が回収できない').otherRegions).toEqual([]);
+    // 「〇〇向け」 at the end of the phrase names whom it is for: that noun is the head
+    expect(service.analyze('東京都の中小企業向けの家賃助成ってまだやってる？').otherRegions).toEqual(['東京都']);
+    expect(service.analyze('東京の企業向け展示会に出展したい').otherRegions).toEqual([]);
   });
   it('a question that also names a place here is about the business here', () => {
     expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);

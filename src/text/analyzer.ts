@@ -122,6 +122,8 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
  * Words that end the name of a programme (kuromoji's tokens): 補助金, 助成金, 奨励金, 給付金, 交付金,
  * 融資, 共済. Kinds of programme as printed in the sources (補助金・助成金・制度融資・共済), not topics.
  */
+/** Noun suffixes saying whom a thing is for (「中小企業向け」): the noun before them is the phrase's head for {@link AnalyzerOptions.regionHeads}. */
+const TARGET_SUFFIX = new Set(['向け', '向き']);
 const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['手当'], ['融資'], ['共済']];
 /** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
 const MAX_MODIFIER_TOKENS = 12;
@@ -611,7 +613,12 @@ export class Analyzer {
     let i = from;
     while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
     let phrase = '';
-    for (let k = i; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    let k = i;
+    for (; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    // 「〇〇県の中小企業向けの…」: a phrase ending in the suffix 向け names whom it is for (中小企業);
+    // 「企業向け展示会」 goes on to its head
+    const last = toks[k - 1];
+    if (k - 1 > i && last.pos_detail_1 === '接尾' && TARGET_SUFFIX.has(last.surface_form)) phrase = phrase.slice(0, -last.surface_form.length);
     if (!phrase) return true;
     return heads.some((h) => phrase.endsWith(h));
   }
