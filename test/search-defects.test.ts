@@ -12,7 +12,7 @@ import type { KnowledgeRecord } from '../src/knowledge/schema.ts';
 import { emptyMatchData } from '../src/search/fuse.ts';
 import { buildExtras, setupSegmentations } from '../src/search/index-store.ts';
 import { phraseForm } from '../src/search/keywords.ts';
-import { preferParents, type RankedCandidate } from '../src/search/rank.ts';
+import { confidence, preferParents, type RankedCandidate, type TermStats } from '../src/search/rank.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 import { createAnalyzer, posWeight } from '../src/text/analyzer.ts';
 import { SynonymExpander } from '../src/text/synonyms.ts';
@@ -201,6 +201,19 @@ describe('8: everyday words do not count as the most informative', () => {
   it('a question whose topical words the catalogue does not know is not answered', () => {
     const r = service.search('パスポートの写真はどこで撮れる？');
     expect(r.answered).toBe(false);
+  });  it('a question with no synonym concept is not held back for lacking one: the concept share leaves the mean', () => {
+    // one known term, matched in the hit's summary; no bigram evidence
+    const stats = { docCount: 100, df: () => 3, idf: () => 1 } as unknown as TermStats;
+    const hit = { ref: 'x', score: 1, matchData: { metadata: { 正社員: { summary: {} } } } } as unknown as Parameters<typeof confidence>[0];
+    const clauses = [{ term: '正社員', fields: ['summary'], boost: 1, source: 'token' as const }];
+    expect(confidence(hit, clauses, stats, new Set(), null)).toBeCloseTo(2 / 3);
+    // a question that has concepts the hit lacks still earns 0 for them
+    expect(confidence(hit, clauses, stats, new Set(), 0)).toBeCloseTo(1 / 2);
+    // and the bot's answer to such a question keeps the confidence of its other evidence
+    const r = service.search('パートで働いている人を正社員にしたい。国の助成金はある？');
+    expect(service.analyze('パートで働いている人を正社員にしたい').synonyms.groupIds).toEqual([]);
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.name).toBe('キャリアアップ助成金');
   });
 });
 

@@ -87,7 +87,8 @@ export function termWeight(term: string, stats: TermStats, weightOf: (term: stri
  *  - covered: share of the question's terms the hit matches (explained terms count when the hit
  *    matched a synonym or name clause);
  *  - bigram evidence: idf mass of the hit's matched bigrams, relative to {@link BIGRAM_MASS_FULL};
- *  - concept: the hit's share of the question's synonym-group concepts ({@link ConceptIndex.score}).
+ *  - concept: the hit's share of the question's synonym-group concepts ({@link ConceptIndex.score});
+ *    null when the question has no concept at all (the mean is then of the other three).
  * Terms in `ignore` (the words that only say a desk is wanted: 相談, 窓口) do not count; terms in
  * `viaKeyword` (inside a keyword of the hit the question uses whole) count as covered.
  */
@@ -96,7 +97,7 @@ export function confidence(
   clauses: Clause[],
   stats: TermStats,
   explained: ReadonlySet<string> = new Set(),
-  concept = 0,
+  concept: number | null = 0,
   weightOf: (term: string) => number = () => 1,
   ignore: ReadonlySet<string> = new Set(),
   viaKeyword: ReadonlySet<string> = new Set(),
@@ -124,8 +125,10 @@ export function confidence(
     }
   }
   const bigram = Math.min(1, biMass / BIGRAM_MASS_FULL);
-  if (total === 0) return (bigram + concept) / 4;
-  return (known / total + covered / total + bigram + concept) / 4;
+  // a question without any synonym-group concept has no concept share to earn: the mean of the others
+  const parts = concept === null ? [bigram] : [bigram, concept];
+  if (total > 0) parts.push(known / total, covered / total);
+  return parts.reduce((x, y) => x + y, 0) / (total > 0 ? parts.length : parts.length + 2);
 }
 
 /** Score multipliers that depend on the question: wanted kinds, local desks, time and size. */

@@ -615,7 +615,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
-    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
+    let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, a.synonyms.groupIds.length ? (conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0) : null, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
     let general = false;
     // a place named (岩国, 小郡) says where, not what about: it does not make the question topical
