@@ -326,3 +326,10 @@ describe('consult intent and the general desk', () => {
     expect(r.hits[0].record.id).toBe('cci-nagato');
   });
 });
+
+describe('tax measures (knowledge/synonyms.yaml 税制)', () => {
+  it('「法人税が安くなる」「税金が軽くなる」 are read as 税制: the national tax measures are found', () => {
+    expect(ids('従業員の給料を上げたら法人税が安くなる制度はある？', 1)).toEqual(['ms-1921']);
+    expect(ids('機械を買った年の税金が軽くなるような仕組みってありますか？', 3)).toContain('ms-2015');
+  });
+});
