@@ -53,3 +53,14 @@ describe.runIf(realKb())('names read by their reading', () => {
     expect(recs.map((r) => r.key)).toEqual([undefined]);
   });
 });
+
+describe.runIf(realKb())('the reading index reads words, not grammar', () => {
+  it('particles and auxiliaries are not read as a catalogue word of the same sound (しかない ↛ 課内)', () => {
+    const terms = service.analyze('しばらく従業員に休んでもらうしかない').words.map((w) => w.term);
+    expect(terms).not.toContain('課内');
+    expect(terms).toContain('休む');
+  });
+  it('a kana word beside grammar is still read (きぎょうしたい → 起業)', () => {
+    expect(service.analyze('きぎょうしたい').words.map((w) => w.term)).toContain('起業');
+  });
+});

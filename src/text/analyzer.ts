@@ -508,6 +508,14 @@ export class Analyzer {
             break;
           }
         }
+        // grammar read as a word (「もらうしかない」 → かない → 課内): a span all of whose tokens are
+        // particles or auxiliaries is not a word the question typed
+        if (len) {
+          const from = start + i;
+          const to = from + len;
+          const over = inside.filter((t) => t.word_position - 1 < to && t.word_position - 1 + t.surface_form.length > from);
+          if (over.length && over.every(isFunctionToken)) len = 0;
+        }
         if (!len) {
           i++;
           continue;
@@ -628,6 +636,17 @@ export class Analyzer {
 function tokenReading(t: Token): string | null {
   if (t.reading && t.reading !== '*') return fold(t.reading);
   return KANJI.test(t.surface_form) ? null : fold(t.surface_form);
+}
+
+/** Light verbs and the negative adjective: closed-class words that carry grammar, not a topic. */
+const LIGHT_WORDS = new Set(['する', 'いる', 'ある', 'なる', 'できる', 'ない']);
+
+/** A particle, an auxiliary, a dependent verb/noun or a light word (し, か, ない, いる, こと): grammar, not a topic word. */
+function isFunctionToken(t: Token): boolean {
+  if (t.word_type !== 'KNOWN') return false;
+  if (t.pos === '助詞' || t.pos === '助動詞') return true;
+  if ((t.pos === '動詞' || t.pos === '名詞' || t.pos === '形容詞') && t.pos_detail_1 === '非自立') return true;
+  return (t.pos === '動詞' || t.pos === '形容詞') && LIGHT_WORDS.has(t.basic_form);
 }
 
 function isContent(t: Token): boolean {
