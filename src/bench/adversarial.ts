@@ -62,6 +62,8 @@ async function engineTimes(corpus: [string, string][]): Promise<{ wall: number[]
   const kb = loadKnowledgeOrThrow();
   const store = new MemoryConversationStore({ sweepMs: 0 });
   const engine = await createEngine({ search: await createSearchService(kb, { index: 'memory' }), store });
+  // as the server does before it serves (src/ops/generation.ts)
+  engine.warmUp();
   for (const q of QUESTIONS) await engine.handle('warm', { type: 'text', text: q });
   const wall: number[] = [];
   const cpu: number[] = [];

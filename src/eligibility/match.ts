@@ -243,6 +243,21 @@ export function inDiagnosis(program: Program, now = new Date()): boolean {
   return !isDatasetRef(program.source) || !!program.eligibility?.purposes?.length;
 }
 
+/** The programmes {@link inDiagnosis} on one day, per catalogue (a loaded KnowledgeBase never changes). */
+const diagnosisMemo = new WeakMap<KnowledgeBase, { day: string; programs: Program[] }>();
+
+/**
+ * The programmes of `kb` taking part in the diagnosis today ({@link inDiagnosis}), in catalogue
+ * order: worked out once per catalogue and day, not per programme and question (a diagnosis counts
+ * the matches of every choice it offers).
+ */
+export function diagnosisPrograms(kb: KnowledgeBase, now = new Date()): readonly Program[] {
+  const day = now.toISOString().slice(0, 10);
+  let m = diagnosisMemo.get(kb);
+  if (!m || m.day !== day) diagnosisMemo.set(kb, (m = { day, programs: kb.programs.filter((p) => inDiagnosis(p, now)) }));
+  return m.programs;
+}
+
 /**
  * Filters and ranks the current programmes for a profile.
  * @returns `matches` best first (no condition failed) and `misses` (exactly one condition other than
@@ -253,8 +268,7 @@ export function matchPrograms(kb: KnowledgeBase, p: Profile, cls: Classification
   const matches: ProgramMatch[] = [];
   const misses: (ProgramMiss & { rank: number })[] = [];
   const w = opts.wording ?? defaultEligibilityWording();
-  for (const program of kb.programs) {
-    if (!inDiagnosis(program)) continue;
+  for (const program of diagnosisPrograms(kb)) {
     const checks = checkProgram(kb, program, p, cls, w);
     const failed = checks.filter((c) => c.ok === false);
     const purpose = checks.find((c) => c.field === 'purposes');
@@ -307,8 +321,8 @@ function uniqueByName<T extends { program: Program }>(xs: T[]): T[] {
  */
 export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   let n = 0;
-  for (const program of kb.programs) {
-    if (!inDiagnosis(program) || !program.eligibility?.fields?.length) continue;
+  for (const program of diagnosisPrograms(kb)) {
+    if (!program.eligibility?.fields?.length) continue;
     if (!checkProgram(kb, program, p, cls, w, false).some((c) => c.ok === false && c.field !== 'fields')) n++;
   }
   return n;
@@ -318,8 +332,7 @@ export function countFieldLimited(kb: KnowledgeBase, p: Profile, cls: Classifica
 export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification, w: EligibilityWording = defaultEligibilityWording()): number {
   return memoised(countMemo, kb, p, () => {
     let n = 0;
-    for (const program of kb.programs) {
-      if (!inDiagnosis(program)) continue;
+    for (const program of diagnosisPrograms(kb)) {
       if (!checkProgram(kb, program, p, cls, w, false).some((c) => c.ok === false)) n++;
     }
     return n;

@@ -75,6 +75,9 @@ export function generationBuilder(opts: GenerationOptions): () => Promise<Genera
     kb ??= validateKnowledge(opts.knowledgeDir, opts.seedsDir).kb;
     const search = await createSearchService(kb, { wording: answers });
     const engine = await createEngine({ search, store: opts.store, data, logger: opts.logger });
+    // the first long paste would pay for the search's lists and memos: paid here, before serving
+    const warmMs = engine.warmUp();
+    opts.logger.debug({ warmMs: Math.round(warmMs) }, 'engine warmed up');
     return { kb, search, engine, ops };
   };
 }
