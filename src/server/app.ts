@@ -63,6 +63,8 @@ async function mountPlatformChannels(app: express.Express, deps: AppDeps): Promi
 export async function createApp(deps: AppDeps): Promise<{ app: express.Express; channels: ChannelsResult }> {
   const app = express();
   app.disable('x-powered-by');
+  // answers to POSTs are never revalidated: no ETag (a hash of every body) is worked out for them
+  app.set('etag', false);
   // the client address is the socket's unless the operator says how many proxies stand in front (TRUST_PROXY_HOPS)
   app.set('trust proxy', deps.config.TRUST_PROXY_HOPS > 0 ? deps.config.TRUST_PROXY_HOPS : false);
   // JSON request logs with a request id (X-Request-Id in and out); see src/ops/http.ts
