@@ -333,3 +333,22 @@ describe('tax measures (knowledge/synonyms.yaml 税制)', () => {
     expect(ids('機械を買った年の税金が軽くなるような仕組みってありますか？', 3)).toContain('ms-2015');
   });
 });
+
+describe('national or prefectural: 「国の」「県の」', () => {
+  it('国 or 県 as a word of its own says whose programmes are asked for; 全国・外国 and 「国や県の」 say nothing', () => {
+    expect(service.analyze('国の補助金はある？').scope).toBe('national');
+    expect(service.analyze('国から何か出る？').scope).toBe('national');
+    expect(service.analyze('県の制度融資').scope).toBe('prefectural');
+    expect(service.analyze('山口県の創業支援').scope).toBe('prefectural');
+    expect(service.analyze('国や県の支援').scope).toBeNull();
+    expect(service.analyze('全国の展示会に出たい').scope).toBeNull();
+    expect(service.analyze('外国の会社と取引したい').scope).toBeNull();
+  });
+  it('the same need asked of the state or of the prefecture puts that one\'s programme first', () => {
+    const national = (ids: string[]) => kb.byId.get(ids[0])?.source.file === 'mirasapo';
+    expect(national(ids('国の省エネの補助金', 1))).toBe(true);
+    expect(national(ids('県の省エネの補助金', 1))).toBe(false);
+    expect(national(ids('国の創業の融資', 1))).toBe(true);
+    expect(national(ids('県の創業の融資', 1))).toBe(false);
+  });
+});

@@ -173,6 +173,13 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const kindNames: RecordKind[] = [...new Set(kb.records.map((r) => r.kind))];
   const kindAt = Uint8Array.from(recordAt, (r) => (r ? kindNames.indexOf(r.kind) : kindNames.length));
   const priorAt = Float64Array.from(recordAt, (r) => (r && Object.prototype.hasOwnProperty.call(wording.sourcePrior, r.source.file) ? (wording.sourcePrior[r.source.file] ?? 1) : 1));
+  // a question asking for the national programmes (「国の補助金」) or the prefecture's (「県の制度」):
+  // the records of the national sources (wording.nationalSources) or the others get scopeFactor
+  const national = (r: KnowledgeRecord | undefined) => !!r && wording.nationalSources.includes(r.source.file);
+  const priorFor = {
+    national: Float64Array.from(recordAt, (r) => (national(r) ? 1 : wording.scopeFactor)),
+    prefectural: Float64Array.from(recordAt, (r, d) => (national(r) ? priorAt[d] * wording.scopeFactor : 1)),
+  };
   const directoryOnlyAt = Uint8Array.from(recordAt, (r) => (r?.kind === 'desk' && !r.purposes?.length && !r.keywords?.length ? 1 : 0));
   // every clause is scored from the index's posting lists (the scores lunr's idx.query() gives,
   // src/search/fuse.ts, pinned by test/search-fuse.test.ts) without lunr's match data per record
@@ -472,13 +479,14 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     }
     const base = (d: number) => fused.fused[d] + (kwScore.size ? KEYWORD_PHRASE * Math.min(KEYWORD_MAX, kwScore.get(postings.refs[d]) ?? 0) : 0);
     const factorBound = adjustedScoreBound(ctx);
-    const upper = (d: number) => base(d) * factorBound * (coverage ? COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d] : 1) * priorAt[d];
+    const prior = a.scope ? priorFor[a.scope] : priorAt;
+    const upper = (d: number) => base(d) * factorBound * (coverage ? COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d] : 1) * prior[d];
     const adjustedOf = (d: number): number => {
       if (adjusted[d] !== NOT_SCORED) return adjusted[d];
       const record = recordAt[d]!;
       let sc = adjustedScore(base(d), record, ctx);
       if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
-      sc *= priorAt[d];
+      sc *= prior[d];
       if (directoryOnlyAt[d] && !named.has(record.id)) sc *= DIRECTORY_ONLY;
       return (adjusted[d] = sc);
     };

@@ -34,6 +34,10 @@ export const AnswersWording = z.strictObject({
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
   /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
   sourcePrior: z.record(z.string(), z.number().positive()).default({}),
+  /** sources (knowledge/sources.yaml `file`) of the national programmes, for a question saying 国 or 県 (Analysis.scope) */
+  nationalSources: z.array(z.string().min(1)).default([]),
+  /** score multiplier (≤ 1) of the records of the other kind when a question says 国 or 県 */
+  scopeFactor: z.number().positive().max(1).default(1),
   localBoost: z.number().positive().default(1),
   /** desk types (`deskType`) put first for a consultation question naming a 市町 and nothing topical: its 商工会議所・商工会 */
   localDeskTypes: z.array(z.string().min(1)).default(['商工会議所', '商工会']),

@@ -82,6 +82,11 @@ export interface Analysis extends TermSet {
   namedPrograms: { text: string; start: number; end: number; modifiers: string[] }[];
   /** kuromoji's tokens of `normalized` as matching segments (for phrase matchers over the same text) */
   segments: Segment[];
+  /**
+   * whose programmes the question asks for: 'national' when it says 国 as a word of its own (「国の
+   * 補助金」, not 全国・外国), 'prefectural' when it says 県 (「県の制度」「山口県の」), null for neither or both
+   */
+  scope: 'national' | 'prefectural' | null;
 }
 
 /** Options of {@link Analyzer}. */
@@ -416,7 +421,20 @@ export class Analyzer {
       weights,
       namedPrograms: this.namedPrograms(toks),
       segments: this.segments(toks),
+      scope: this.scopeOf(toks),
     };
+  }
+
+  /** {@link Analysis.scope}: 国 or 県 as a word of its own (県 also as the suffix of the home region). */
+  private scopeOf(toks: Token[]): Analysis['scope'] {
+    let national = false;
+    let prefectural = false;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.surface_form === '国' && t.pos === '名詞' && t.pos_detail_1 !== '接尾') national = true;
+      if (t.surface_form === '県' && t.pos === '名詞' && (t.pos_detail_1 !== '接尾' || toks[i - 1]?.surface_form === this.options.homeRegion)) prefectural = true;
+    }
+    return national === prefectural ? null : national ? 'national' : 'prefectural';
   }
 
   /** Compounds ending in a {@link PROGRAM_HEADS} word, with the content terms of their modifier. */
