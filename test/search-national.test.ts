@@ -33,6 +33,23 @@ describe.runIf(realKb())('national programmes in search', () => {
     expect(r.hits[0].record.id).toBe(id);
   });
 
+  // everyday words from knowledge/national-overrides.yaml `keywords` (what each record's own text says it does)
+  it.each([
+    ['パートで働いている人を正社員にしたい。助成金はある？', 'ms-2683'],
+    ['業績悪化で従業員を休ませることになった。休業手当の助成は？', 'ms-2232'],
+    ['飲食店から食品製造へ業態転換したい。国の補助金は？', 'ms-845'],
+  ])('「%s」 (never naming the programme) finds %s first', (q, id) => {
+    const r = service.search(q);
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.id).toBe(id);
+  });
+
+  it('a need the prefecture serves too finds the national programme among the first answers', () => {
+    // 育休: the prefecture's own 育休 programmes rank first (sourcePrior), 両立支援等助成金 beside them
+    expect(service.search('男性社員に育休を取らせたい。会社向けの助成金は？').hits.slice(0, 4).map((h) => h.record.id)).toContain('ms-2692');
+    expect(service.search('経営者の退職金を積み立てておきたい').hits.slice(0, 2).map((h) => h.record.id)).toContain('ms-2579');
+  });
+
   it('answers a question naming マル経融資 with マル経 itself, not a disaster variant whose qualifier the question does not use', () => {
     const r = service.search('マル経融資で商工会議所の経営指導は何か月必要？');
     expect(r.hits[0].record.id).toBe('ms-2050');
