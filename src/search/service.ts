@@ -425,20 +425,15 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const key = matchKey(np.text);
       // (the home region alone, a record's alias, does not make 「山口県〇〇助成金」 that record's name)
       if (recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k)))) continue;
-      if (np.modifiers.some((m) => !known(m) && !explained.has(m))) {
+      const unknownModifier = np.modifiers.some((m) => !known(m) && !explained.has(m));
+      // named as the prefecture's own (「山口県〇〇助成金」) while no programme name holds its other words
+      // together: a name the catalogue does not have, however well each word is known
+      const rest = homeKeys.some((h) => key.startsWith(h)) ? np.modifiers.filter((m) => !homeKeys.includes(m) && m !== '県') : [];
+      const unknownOwn = rest.length > 0 && !programmeNameKeys.some((n) => rest.every((m) => n.includes(m)));
+      if (unknownModifier || unknownOwn) {
         // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
         const near = nearName(key);
         return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
-      }
-      // named as the prefecture's own (「山口県〇〇助成金」) while no record name holds its other words
-      // together: a name the catalogue does not have, however well each word is known
-      const home = homeKeys.find((h) => key.startsWith(h));
-      if (home) {
-        const rest = np.modifiers.filter((m) => !homeKeys.includes(m) && m !== '県');
-        if (rest.length && !programmeNameKeys.some((n) => rest.every((m) => n.includes(m)))) {
-          const near = nearName(key);
-          return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
-        }
       }
     }
     // most topical words unknown to the catalogue
