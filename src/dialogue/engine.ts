@@ -150,17 +150,25 @@ export class DialogueEngine implements Engine {
   warmUp(): number {
     const t0 = performance.now();
     const kb = this.search.kb;
-    const fill = (names: string[]) => (names.length ? names.join('、').repeat(Math.ceil(MAX_MESSAGE_CHARS / Math.max(1, names.join('、').length))).slice(0, MAX_MESSAGE_CHARS) : '');
+    const fill = (names: string[]) => {
+      const joined = names.join('、');
+      return joined ? joined.repeat(Math.ceil(MAX_MESSAGE_CHARS / joined.length)).slice(0, MAX_MESSAGE_CHARS) : '';
+    };
     const texts = [fill(kb.records.filter((r) => r.kind === 'program').map((r) => r.name)), fill(kb.areas.flatMap((a) => [a.name, ...a.localities.map((l) => l.name)]))].filter(Boolean);
-    withTokenMemo(() => {
-      for (const text of texts) {
-        this.turn(this.fresh(), { type: 'text', text });
-        const state = this.fresh();
-        const start = this.data.intents.intents.find((i) => i.name === 'diagnosis')?.examples[0];
-        if (start) this.turn(state, { type: 'text', text: start });
-        this.turn(state, { type: 'text', text });
-      }
-    });
+    const start = this.data.intents.intents.find((i) => i.name === 'diagnosis')?.examples[0];
+    try {
+      withTokenMemo(() => {
+        for (const text of texts) {
+          this.turn(this.fresh(), { type: 'text', text });
+          const state = this.fresh();
+          if (start) this.turn(state, { type: 'text', text: start });
+          this.turn(state, { type: 'text', text });
+        }
+      });
+    } catch (err) {
+      // a warm-up is an optimisation: the engine serves without it
+      this.deps.logger?.warn({ err }, 'engine warm-up failed');
+    }
     return performance.now() - t0;
   }
 
