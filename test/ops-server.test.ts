@@ -70,10 +70,13 @@ const QUESTIONS = ['設備投資の補助金はある？', 'IT導入やDXの補�
  */
 async function standaloneProgramme(url: string, knowledgeDir: string, from = 0): Promise<{ id: string; name: string; question: string }> {
   const all = listYamlFiles(knowledgeDir).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const prefectural = listYamlFiles(join(knowledgeDir, 'programs')).map((f) => readFileSync(f, 'utf8')).join('\n');
   const seen: unknown[] = [];
   for (const question of [...QUESTIONS.slice(from), ...QUESTIONS.slice(0, from)]) {
     const turn = await chat(url, `probe-${Date.now()}-${Math.random()}`, question);
-    const s = turn.suggestions.find((x) => x.kind === 'program' && all.split(x.id).length === 2);
+    // a prefectural programme (knowledge/programs/): a national one is removed by re-importing the
+    // dataset, not by hand (national-overrides.yaml may name it)
+    const s = turn.suggestions.find((x) => x.kind === 'program' && all.split(x.id).length === 2 && prefectural.includes(`id: ${x.id}\n`));
     if (s) return { id: s.id, name: s.name, question };
     seen.push(turn.suggestions);
   }
