@@ -12,7 +12,7 @@ import type { KnowledgeRecord } from '../src/knowledge/schema.ts';
 import { emptyMatchData } from '../src/search/fuse.ts';
 import { buildExtras, setupSegmentations } from '../src/search/index-store.ts';
 import { phraseForm } from '../src/search/keywords.ts';
-import { confidence, preferParents, type RankedCandidate, type TermStats } from '../src/search/rank.ts';
+import { adjustedScore, confidence, preferParents, type RankContext, type RankedCandidate, type TermStats } from '../src/search/rank.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 import { createAnalyzer, posWeight } from '../src/text/analyzer.ts';
 import { SynonymExpander } from '../src/text/synonyms.ts';
@@ -350,5 +350,21 @@ describe('national or prefectural: 「国の」「県の」', () => {
     expect(national(ids('県の省エネの補助金', 1))).toBe(false);
     expect(national(ids('国の創業の融資', 1))).toBe(true);
     expect(national(ids('県の創業の融資', 1))).toBe(false);
+  });
+});
+
+describe('consultation questions: a desk before a 相談 programme', () => {
+  it('with desks hinted, a desk gets kindBoost and a programme of deskCategories the smaller deskCategoryBoost', () => {
+    const desk = kb.records.find((r) => r.kind === 'desk' && r.status === 'current')!;
+    const consultProgramme = kb.records.find((r) => r.kind === 'program' && r.category === '相談' && r.status === 'current')!;
+    const ctx: RankContext = { kinds: new Set(['desk']), kindBoost: 1.3, deskCategories: new Set(['相談']), deskCategoryBoost: 1.14, localDesks: new Set(), localBoost: 1 };
+    expect(adjustedScore(1, desk, ctx)).toBeCloseTo(1.3);
+    expect(adjustedScore(1, consultProgramme, ctx)).toBeCloseTo(1.14);
+    // the bundled wording sets it below the desks' boost
+    expect(service.wording.kindHints.deskCategoryBoost).toBeLessThan(service.wording.kindHints.boost);
+  });
+  it('「相談にのってくれるセンター」 puts the centre (a desk) first, its 相談 programme after it', () => {
+    const r = ids('働き方改革について相談できるセンターはある？', 2);
+    expect(r[0]).toBe('hatarakikata-kaikaku-shien-center');
   });
 });

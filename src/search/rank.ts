@@ -144,6 +144,8 @@ export interface RankContext {
   recordQuantities?: (rec: KnowledgeRecord) => readonly { value: number; unit: string }[];
   /** programme categories that count as desks when desks are hinted */
   deskCategories?: ReadonlySet<string>;
+  /** multiplier of such a programme when desks are hinted (less than `kindBoost`: the desk itself is the more direct answer); default kindBoost */
+  deskCategoryBoost?: number;
   /** ids of the desks located in / serving the 市町 and localities the question names */
   localDesks: ReadonlySet<string>;
   localBoost: number;
@@ -192,7 +194,8 @@ export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankCont
   const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
   let s = score * status[rec.status];
   const deskLike = rec.kind === 'program' && ctx.kinds.has('desk') && ctx.deskCategories?.has(rec.category);
-  if (ctx.kinds.has(rec.kind) || deskLike) s *= ctx.kindBoost;
+  if (ctx.kinds.has(rec.kind)) s *= ctx.kindBoost;
+  else if (deskLike) s *= ctx.deskCategoryBoost ?? ctx.kindBoost;
   else s *= ctx.kindPrior?.[rec.kind] ?? 1;
   if (ctx.quantities?.length && ctx.recordQuantities) {
     const printed = ctx.recordQuantities(rec);

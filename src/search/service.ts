@@ -214,6 +214,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       kinds,
       kindBoost: wording.kindHints.boost,
       deskCategories,
+      deskCategoryBoost: wording.kindHints.deskCategoryBoost,
       kindPrior: wording.kindPrior,
       quantities: a.quantities,
       recordQuantities,

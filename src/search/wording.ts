@@ -26,6 +26,8 @@ export const AnswersWording = z.strictObject({
       measure: z.array(z.string().min(1)).default([]),
       /** programme categories that answer a desk question too (a 相談 programme is a place to ask) */
       deskCategories: z.array(z.string().min(1)).default([]),
+      /** score multiplier of a programme of deskCategories when desks are hinted (default: boost) */
+      deskCategoryBoost: z.number().positive().optional(),
     })
     .default({ boost: 1, program: [], desk: [], definition: [], measure: [], deskCategories: [] }),
   kindPrior: z
