@@ -368,3 +368,11 @@ describe('consultation questions: a desk before a 相談 programme', () => {
     expect(r[0]).toBe('hatarakikata-kaikaku-shien-center');
   });
 });
+
+describe('subcontracting words (knowledge/synonyms.yaml 下請取引)', () => {
+  it('an owner writing 元請け and 代金を払ってくれない is answered with the 下請 programmes, not "not found"', () => {
+    const r = service.search('納品したのに代金を払ってくれない元請けがいる');
+    expect(r.answered).toBe(true);
+    expect(r.hits.slice(0, 4).some((h) => h.record.name.includes('下請'))).toBe(true);
+  });
+});
