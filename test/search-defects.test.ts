@@ -376,3 +376,16 @@ describe('subcontracting words (knowledge/synonyms.yaml 下請取引)', () => {
     expect(r.hits.slice(0, 4).some((h) => h.record.name.includes('下請'))).toBe(true);
   });
 });
+
+describe('special measures for one disaster (`disasters`)', () => {
+  const special = (id: string | undefined) => !!(id && (kb.byId.get(id) as { disasters?: string[] } | undefined)?.disasters?.length);
+  it('are not the first answer to a question about a disaster now (台風, 浸水 name no disaster of their own)', () => {
+    expect(special(ids('台風で倉庫の屋根が飛んだ。建て直すお金を借りたい', 1)[0])).toBe(false);
+    // (災害関係保証, first here, is tagged 令和2年7月豪雨 by the dataset; the standing 災害復旧貸付 is beside it)
+    expect(ids('川があふれて倉庫が浸水した。使える支援は？', 2).map((id) => kb.byId.get(id)?.name)).toContain('災害復旧貸付');
+  });
+  it('are, when the question names their disaster (a rarer word of its name, or its synonym group: コロナ)', () => {
+    expect(kb.byId.get(ids('令和元年の台風19号で被害を受けた。融資はある？', 1)[0])?.name).toBe('令和元年台風第19号等特別貸付');
+    expect(special(ids('コロナで売上が減った。融資はある？', 1)[0])).toBe(true);
+  });
+});

@@ -120,6 +120,8 @@ const KEYWORD_MAX = 1.5;
  * is compared only with the names holding one of them.
  */
 const SCHEME_WORDS = ['補助', '助成', '奨励', '給付', '交付', '支援金', '手当', '融資', '共済', '事業', '制度', '資金', '貸付', '保証', '税制'];
+/** A word of a disaster's name names that disaster when at most this share of the records has it (東日本 yes, 令和 no). */
+const DISASTER_WORD_SHARE = 0.03;
 /** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
 const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
@@ -192,6 +194,32 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     let q = printedQuantities.get(rec.id);
     if (!q) printedQuantities.set(rec.id, (q = findQuantities(recordPrintedText(rec))));
     return q;
+  };
+  /**
+   * For each programme for those one disaster hit (`disasters`), what names that disaster: the
+   * synonym groups of its names (新型コロナ: コロナ, コロナ禍 …) and the rarer words of its names (東日本,
+   * 熊本, 令和2年7月: in at most {@link DISASTER_WORD_SHARE} of the records) — never a word of the
+   * synonym groups of 災害 itself (台風, 豪雨, 地震 are any disaster's). Worked out on first use.
+   */
+  let disasterWords: Map<number, { groups: Set<number>; terms: Set<string> }> | null = null;
+  const disasterWordsOf = () => {
+    if (disasterWords) return disasterWords;
+    disasterWords = new Map();
+    const generic = new Set(analyzer.synonyms.expand('災害').groupIds);
+    const genericKeys = new Set([...generic].flatMap((g) => analyzer.synonyms.members(g)).map((m) => matchKey(m)));
+    const rare = Math.max(1, Math.floor(DISASTER_WORD_SHARE * kb.records.length));
+    for (const rec of kb.records) {
+      if (rec.kind !== 'program' || !rec.disasters?.length) continue;
+      const groups = new Set<number>();
+      const terms = new Set<string>();
+      for (const d of rec.disasters) {
+        for (const g of analyzer.synonyms.expand(d).groupIds) if (!generic.has(g)) groups.add(g);
+        for (const t of analyzer.tokens(d)) if ([...t].length >= 2 && !/^\d+$/.test(t) && !genericKeys.has(t) && stats.df(t, MORPH_FIELDS) <= rare) terms.add(t);
+      }
+      const d = postings.numberOf(rec.id);
+      if (d >= 0) disasterWords.set(d, { groups, terms });
+    }
+    return disasterWords;
   };
   const isDeskLike = (rec: KnowledgeRecord) => rec.kind === 'desk' || (rec.kind === 'program' && deskCategories.has(rec.category));
   const rankContext = (a: Analysis): RankContext => {
@@ -477,6 +505,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const factorBound = adjustedScoreBound(ctx);
     const prior = a.scope ? priorFor[a.scope] : priorAt;
     const upper = (d: number) => base(d) * factorBound * (coverage ? COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d] : 1) * prior[d];
+    // a special measure for those one disaster hit, the question naming neither a record nor that
+    // disaster: the standing scheme for the same need comes first (台風で… → 災害復旧貸付)
+    const special = named.size || wording.disasterPrior === 1 ? null : disasterWordsOf();
     const adjustedOf = (d: number): number => {
       if (adjusted[d] !== NOT_SCORED) return adjusted[d];
       const record = recordAt[d]!;
@@ -484,6 +515,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       if (coverage) sc *= COORD_FLOOR + (1 - COORD_FLOOR) * coverage[d];
       sc *= prior[d];
       if (directoryOnlyAt[d] && !named.has(record.id)) sc *= DIRECTORY_ONLY;
+      if (special && special.has(d)) {
+        const w = special.get(d)!;
+        if (!a.synonyms.groupIds.some((g) => w.groups.has(g)) && !a.tokens.some((t) => w.terms.has(t))) sc *= wording.disasterPrior;
+      }
       return (adjusted[d] = sc);
     };
     return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };

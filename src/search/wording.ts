@@ -33,6 +33,8 @@ export const AnswersWording = z.strictObject({
   kindPrior: z
     .strictObject({ program: z.number().positive(), desk: z.number().positive(), definition: z.number().positive(), measure: z.number().positive() })
     .default({ program: 1, desk: 1, definition: 1, measure: 1 }),
+  /** score multiplier (≤ 1) of a programme for those one disaster hit (`disasters`) when the question names neither a record nor that disaster */
+  disasterPrior: z.number().positive().max(1).default(1),
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
   /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
   sourcePrior: z.record(z.string(), z.number().positive()).default({}),
