@@ -389,3 +389,20 @@ describe('special measures for one disaster (`disasters`)', () => {
     expect(special(ids('コロナで売上が減った。融資はある？', 1)[0])).toBe(true);
   });
 });
+
+describe('a one-character 市町 name (萩)', () => {
+  const places = (q: string) => service.analyze(q).entities.municipalities.map((m) => m.name);
+  it('is the 市 when it stands alone before a particle or 市', () => {
+    expect(places('萩でお土産屋を始めたい')).toEqual(['萩市']);
+    expect(places('萩の商工会に相談したい')).toContain('萩市');
+    expect(places('実家の萩から通う')).toEqual(['萩市']);
+  });
+  it('is not a place inside a word or before other kanji (萩焼, 萩原)', () => {
+    expect(places('萩焼の窯元です')).toEqual([]);
+    expect(places('萩原さんの会社')).toEqual([]);
+  });
+  it('a consultation naming it gets its 商工会議所・商工会 first', () => {
+    const hagi = kb.areas.find((a) => a.id === 'area-hagi')!.desks;
+    expect(ids('萩でお土産屋を始めたい。まず誰に相談したらいい？', 3).every((id) => hagi.includes(id))).toBe(true);
+  });
+});

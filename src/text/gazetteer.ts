@@ -98,7 +98,14 @@ export class Gazetteer {
     for (const list of this.byFirst.values()) list.sort((x, y) => y.key.length - x.key.length);
   }
 
+  /** one-character 市町 names (萩): recognised only standing alone before a particle ({@link singleAt}) */
+  private readonly single = new Map<string, Entry>();
+
   private add(e: Entry): boolean {
+    if (e.type === 'municipality' && [...e.key].length === 1) {
+      this.single.set(e.key, e);
+      return true;
+    }
     if ([...e.key].length < MIN_KEY) return false;
     const first = e.key[0];
     let list = this.byFirst.get(first);
@@ -148,9 +155,25 @@ export class Gazetteer {
           this.emit(e, out, seen, i + len);
         }
       }
+      if (!len && this.singleAt(folded, i)) {
+        len = 1;
+        this.emit(this.single.get(folded[i])!, out, seen, i + 1);
+      }
       i += len || 1;
     }
     return out;
+  }
+
+  /**
+   * Whether a one-character 市町 name stands at `i` as a word of its own: not after a kanji or
+   * katakana (観光, 萩焼 read 萩 after nothing but 焼 is no particle) and directly before a particle or
+   * 市 (「萩で」「萩の」「萩市」「萩から」) — 光 in 観光で or 萩焼 is not a place.
+   */
+  private singleAt(folded: string, i: number): boolean {
+    if (!this.single.has(folded[i])) return false;
+    const before = i > 0 ? folded[i - 1] : '';
+    if (before && /[\u3400-\u9fff\u30a0-\u30ff\u3041-\u309f]/.test(before) && !/[のでにはもへとやから]/.test(before)) return false;
+    return /^(?:で|の|に|へ|から|は|市|、|。|$)/.test(folded.slice(i + 1, i + 3));
   }
 
   /**
