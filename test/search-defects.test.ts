@@ -158,6 +158,14 @@ describe('6: other prefectures', () => {
     expect(service.analyze('東京都の中小企業向けの家賃助成ってまだやってる？').otherRegions).toEqual(['東京都']);
     expect(service.analyze('東京の企業向け展示会に出展したい').otherRegions).toEqual([]);
   });
+  it('a place inside a clause describing someone else (「大阪で働いている経験者」) is only mentioned; one where the business or programme is, is not', () => {
+    expect(service.analyze('東京や大阪で働いている経験者を中途で採りたい').otherRegions).toEqual([]);
+    expect(service.analyze('福岡で働いている人の採用を増やしたい').otherRegions).toEqual([]);
+    expect(service.analyze('大阪で開業した会社です').otherRegions).toEqual(['大阪']);
+    expect(service.analyze('福岡で店をやっている者です').otherRegions).toEqual(['福岡']);
+    expect(service.analyze('広島県で使える設備投資の補助金はありますか？').otherRegions).toEqual(['広島県']);
+    expect(service.analyze('大阪で開業するときの補助金').otherRegions).toEqual(['大阪']);
+  });
   it('a question that also names a place here is about the business here', () => {
     expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、周南市に工場を建てたい').otherRegions).toEqual([]);

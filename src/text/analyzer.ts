@@ -623,10 +623,60 @@ export class Analyzer {
       const municipality = MUNICIPALITY_SUFFIX.has(suffix);
       if (!prefecture && !municipality) continue;
       if (next && ORIGIN_PARTICLES.has(next.surface_form) && next.pos === '助詞') continue;
+      // 「東京や大阪で働いている経験者」: the place is inside a clause that describes someone or
+      // something else (a verb whose clause modifies a noun that is not a business or programme noun)
+      const clauseFrom = this.afterPlaceList(toks, nextAt);
+      if (clauseFrom >= 0 && this.describesOther(toks, clauseFrom)) continue;
       if (next && next.pos === '助詞' && next.pos_detail_1 === '連体化' && !this.qualifiesRegionHead(toks, nextAt + 1)) continue;
       if (!out.includes(place)) out.push(place);
     }
     return out;
+  }
+
+  /**
+   * The token after the place particle で/に of a place list starting at `at` (「東京や大阪で」: after
+   * the で), or −1 when the place is not followed by で/に (directly or after 「や/と + place」).
+   */
+  private afterPlaceList(toks: Token[], at: number): number {
+    let i = at;
+    // 「AやBで」「AとBに」: up to three places joined by 並立助詞
+    for (let n = 0; n < 3 && toks[i]?.pos === '助詞' && toks[i].pos_detail_1 === '並立助詞' && toks[i + 1]?.pos_detail_2 === '地域'; n++) i += 2;
+    const p = toks[i];
+    return p && p.pos === '助詞' && (p.surface_form === 'で' || p.surface_form === 'に') ? i + 1 : -1;
+  }
+
+  /**
+   * Whether the clause starting at token `from` is a relative clause — its first independent verb
+   * (within 6 tokens), after て/いる/た, directly modifies a content noun — whose noun is not one of
+   * the {@link AnalyzerOptions.regionHeads} (「大阪で働いている経験者」 yes; 「大阪で開業した会社」,
+   * 「大阪で開業するときの」, 「福岡で店をやっている者」 no).
+   */
+  private describesOther(toks: Token[], from: number): boolean {
+    let v = -1;
+    for (let k = from; k < toks.length && k - from < 6; k++) {
+      if (toks[k].pos === '記号') return false;
+      if (toks[k].pos === '動詞' && toks[k].pos_detail_1 === '自立') {
+        v = k;
+        break;
+      }
+    }
+    if (v < 0) return false;
+    let k = v + 1;
+    while (k < toks.length && k - v <= 4 && ((toks[k].pos === '助詞' && toks[k].pos_detail_1 === '接続助詞') || toks[k].pos === '助動詞' || (toks[k].pos === '動詞' && toks[k].pos_detail_1 === '非自立'))) {
+      // a sentence-final auxiliary (たい, です, ます) ends the clause: the place is the business's
+      if (toks[k].pos === '助動詞' && !['た', 'だ'].includes(toks[k].basic_form)) return false;
+      k++;
+    }
+    const noun = toks[k];
+    if (!noun || noun.pos !== '名詞' || !['一般', 'サ変接続', '固有名詞'].includes(noun.pos_detail_1)) return false;
+    // the modified noun phrase, and those it qualifies in turn with の (「広島県で使える設備投資の補助金」)
+    for (let hop = 0; hop < 3 && k < toks.length; hop++) {
+      if (this.qualifiesRegionHead(toks, k)) return false;
+      while (k < toks.length && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞')) k++;
+      if (toks[k]?.pos !== '助詞' || toks[k].pos_detail_1 !== '連体化') break;
+      k++;
+    }
+    return true;
   }
 
   /**
