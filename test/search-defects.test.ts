@@ -414,3 +414,14 @@ describe('a one-character 市町 name (萩)', () => {
     expect(ids('萩でお土産屋を始めたい。まず誰に相談したらいい？', 3).every((id) => hagi.includes(id))).toBe(true);
   });
 });
+
+describe('M&A in everyday words (knowledge/synonyms.yaml M&A)', () => {
+  it('「会社を…買」 is M&A: a buyer for the company is an M&A / 事業承継 question', () => {
+    const r = service.search('うちの会社を買ってくれる先を探したい');
+    expect(r.answered).toBe(true);
+    expect(r.hits.slice(0, 3).some((h) => /M&A|承継/.test(h.record.name))).toBe(true);
+  });
+  it('but buying goods is not (「商品を買ってくれるお客」)', () => {
+    expect(service.analyze('商品を買ってくれるお客を増やしたい').synonyms.groupIds).not.toContain(groupOf('M&A'));
+  });
+});
