@@ -10,7 +10,7 @@ describe('engine warm-up', () => {
     const kb = fixtureKb();
     const cold = await engineFor(kb);
     const warm = await engineFor(kb);
-    expect(warm.engine.warmUp()).toBeGreaterThan(0);
+    expect(await warm.engine.warmUp()).toBeGreaterThan(0);
     expect(warm.store.size).toBe(0);
     const paste = kb.records.map((r) => r.name).join('').repeat(50).slice(0, 2000);
     for (const text of ['設備投資に使える補助金はある？', paste]) {

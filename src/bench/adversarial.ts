@@ -63,7 +63,7 @@ async function engineTimes(corpus: [string, string][]): Promise<{ wall: number[]
   const store = new MemoryConversationStore({ sweepMs: 0 });
   const engine = await createEngine({ search: await createSearchService(kb, { index: 'memory' }), store });
   // as the server does before it serves (src/ops/generation.ts)
-  engine.warmUp();
+  await engine.warmUp();
   for (const q of QUESTIONS) await engine.handle('warm', { type: 'text', text: q });
   const wall: number[] = [];
   const cpu: number[] = [];

@@ -145,10 +145,11 @@ export class DialogueEngine implements Engine {
    * (the run-together ones last names first), each as a new message and as the answer to the
    * diagnosis' first question. The first such paste in a process otherwise
    * pays for building the search's posting lists and memos and for compiling the code on the way
-   * (≈ 2× a later one). Call once per catalogue, before the engine serves.
-   * @returns the milliseconds it took
+   * (≈ 2× a later one). Call once per catalogue, before the engine serves; the turns run one at a
+   * time with the event loop served between them.
+   * @returns the milliseconds it took (wall time, turns and the waits between them)
    */
-  warmUp(): number {
+  async warmUp(): Promise<number> {
     const t0 = performance.now();
     const kb = this.search.kb;
     const fill = (names: string[], sep = '、') => {
@@ -161,15 +162,19 @@ export class DialogueEngine implements Engine {
     const back = [...programmes].reverse();
     const texts = [fill(programmes), fill(back, ''), fill(places), fill(places.map((p, i) => p + (back[i] ?? '')), '')].filter(Boolean);
     const start = this.data.intents.intents.find((i) => i.name === 'diagnosis')?.examples[0];
+    // one turn at a time, the event loop served between them: a live reload warms up while serving
+    const turns: (() => void)[] = [];
+    for (const text of texts) {
+      turns.push(() => void this.turn(this.fresh(), { type: 'text', text }));
+      const state = this.fresh();
+      if (start) turns.push(() => void this.turn(state, { type: 'text', text: start }));
+      turns.push(() => void this.turn(state, { type: 'text', text }));
+    }
     try {
-      withTokenMemo(() => {
-        for (const text of texts) {
-          this.turn(this.fresh(), { type: 'text', text });
-          const state = this.fresh();
-          if (start) this.turn(state, { type: 'text', text: start });
-          this.turn(state, { type: 'text', text });
-        }
-      });
+      for (const t of turns) {
+        withTokenMemo(t);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } catch (err) {
       // a warm-up is an optimisation: the engine serves without it
       this.deps.logger?.warn({ err }, 'engine warm-up failed');

@@ -76,7 +76,7 @@ export function generationBuilder(opts: GenerationOptions): () => Promise<Genera
     const search = await createSearchService(kb, { wording: answers });
     const engine = await createEngine({ search, store: opts.store, data, logger: opts.logger });
     // the first long paste would pay for the search's lists and memos: paid here, before serving
-    const warmMs = engine.warmUp();
+    const warmMs = await engine.warmUp();
     opts.logger.debug({ warmMs: Math.round(warmMs) }, 'engine warmed up');
     return { kb, search, engine, ops };
   };

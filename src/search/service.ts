@@ -105,6 +105,16 @@ const CONSULT_WORD_WEIGHT = 0.15;
  * has ({@link termWeight}). One shared common word (支援, 事業) no longer decides the ranking.
  */
 const COORD_FLOOR = 0.15;
+/**
+ * `ranked` with `first` (in that order) ahead of the rest, their scores lifted just above the best
+ * (×1.02 and up, in order) so that the scores still read as the order.
+ */
+function putFirst(ranked: RankedCandidate[], first: RankedCandidate[]): RankedCandidate[] {
+  const top0 = ranked[0]?.score || 1;
+  first.forEach((c, i) => (c.score = Math.max(c.score, top0 * (1.02 + 0.01 * (first.length - i)))));
+  return [...first, ...ranked.filter((x) => !first.includes(x))];
+}
+
 /** A named record goes first unless the best candidate's coverage exceeds its own by more than this. */
 const NAMED_COVER_MARGIN = 0.1;
 /** Most records the question names that are put first (in the order named). */
@@ -114,12 +124,6 @@ const DIRECTORY_ONLY = 0.5;
 /** Score added per whole keyword found in the question (× its specificity, at most {@link KEYWORD_MAX} in all). */
 const KEYWORD_PHRASE = 0.5;
 const KEYWORD_MAX = 1.5;
-/**
- * Words a scheme's name holds (補助金, 助成金 … as analysed in src/text/analyzer.ts PROGRAM_HEADS, and
- * the 事業・制度・資金 that most of the catalogue's names end in): a programme name a question gives
- * is compared only with the names holding one of them.
- */
-const SCHEME_WORDS = ['補助', '助成', '奨励', '給付', '交付', '支援金', '手当', '融資', '共済', '事業', '制度', '資金', '貸付', '保証', '税制'];
 /** A word of a disaster's name names that disaster when at most this share of the records has it (東日本 yes, 令和 no). */
 const DISASTER_WORD_SHARE = 0.03;
 /** A question is out of scope when more than this share of its topical words are unknown to the catalogue. */
@@ -199,13 +203,14 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * For each programme for those one disaster hit (`disasters`), what names that disaster: the
    * synonym groups of its names (新型コロナ: コロナ, コロナ禍 …) and the rarer words of its names (東日本,
    * 熊本, 令和2年7月: in at most {@link DISASTER_WORD_SHARE} of the records) — never a word of the
-   * synonym groups of 災害 itself (台風, 豪雨, 地震 are any disaster's). Worked out on first use.
+   * synonym groups of intents/answers.yaml `genericDisaster` (災害: 台風, 豪雨, 地震 are any disaster's).
+   * Worked out on first use.
    */
   let disasterWords: Map<number, { groups: Set<number>; terms: Set<string> }> | null = null;
   const disasterWordsOf = () => {
     if (disasterWords) return disasterWords;
     disasterWords = new Map();
-    const generic = new Set(analyzer.synonyms.expand('災害').groupIds);
+    const generic = new Set(wording.genericDisaster ? analyzer.synonyms.expand(wording.genericDisaster).groupIds : []);
     const genericKeys = new Set([...generic].flatMap((g) => analyzer.synonyms.members(g)).map((m) => matchKey(m)));
     const rare = Math.max(1, Math.floor(DISASTER_WORD_SHARE * kb.records.length));
     for (const rec of kb.records) {
@@ -395,10 +400,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const allNameKeys = [...analyzer.gazetteer.recordKeys.keys()];
   const nameKeys = allNameKeys.filter((k) => k.length >= NEAR_NAME_MIN);
   /**
-   * Name keys of the programmes: a record's name or alias ending in a word that names a scheme
-   * ({@link SCHEME_WORDS}) — 「…DX推進拠点」 is a place, not the 「山口DX推進奨励金」 a question names.
+   * Name keys of the programmes: a record's name or alias holding a word that names a scheme
+   * (intents/answers.yaml `schemeWords`; all of them when none is set) — 「…DX推進拠点」 is a place,
+   * not the 「山口DX推進奨励金」 a question names.
    */
-  const programmeNameKeys = kb.records.filter((r) => r.kind === 'program').flatMap((r) => Gazetteer.keysOf(r)).filter((k) => SCHEME_WORDS.some((w) => k.includes(w)));
+  const schemeWords = wording.schemeWords.map(matchKey).filter(Boolean);
+  const programmeNameKeys = kb.records.filter((r) => r.kind === 'program').flatMap((r) => Gazetteer.keysOf(r)).filter((k) => !schemeWords.length || schemeWords.some((w) => k.includes(w)));
   /** the home region as a programme name may begin (山口県, 山口, やまぐち: folded) */
   const homeKeys = [...new Set([wording.homeRegion + '県', wording.homeRegion, ...wording.homeRegionAliases].map(matchKey))];
   /**
@@ -648,9 +655,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         first.push(c);
       }
       first.sort((x, y) => y.score - x.score);
-      const top0 = lead.score || 1;
-      first.forEach((c, i) => (c.score = Math.max(c.score, top0 * (1.02 + 0.01 * (first.length - i)))));
-      ranked = [...first, ...ranked.filter((x) => !first.includes(x))];
+      ranked = putFirst(ranked, first);
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
@@ -670,13 +675,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const desk = kb.byId.get(wording.generalDesk);
       const firsts = [...local, ...(desk && !local.includes(desk) ? [desk] : [])];
       if (firsts.length) {
-        const top0 = Math.max(ranked[0]?.score ?? 1, 1e-9);
-        const cs = firsts.map((rec, i) => {
-          const c = ranked.find((x) => x.record.id === rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
-          c.score = top0 * (1.02 + 0.01 * (firsts.length - i));
-          return c;
-        });
-        ranked = [...cs, ...ranked.filter((x) => !cs.includes(x))];
+        ranked = putFirst(ranked, firsts.map((rec) => ranked.find((x) => x.record.id === rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } }));
         general = true;
         if (local.length) (localPlace = kb.byId.get(a.entities.municipalities[0].id)?.name), (localNames = local.slice(0, wording.replyCards).map((r) => r.name).join('・'));
         conf = Math.max(conf, wording.threshold);

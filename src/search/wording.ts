@@ -35,6 +35,10 @@ export const AnswersWording = z.strictObject({
     .default({ program: 1, desk: 1, definition: 1, measure: 1 }),
   /** score multiplier (≤ 1) of a programme for those one disaster hit (`disasters`) when the question names neither a record nor that disaster */
   disasterPrior: z.number().positive().max(1).default(1),
+  /** a word whose synonym groups hold the words of any disaster (災害): those words name no disaster in particular */
+  genericDisaster: z.string().default(''),
+  /** words a scheme's name holds (補助, 融資, 事業 …): a 「山口県〇〇」 programme name is compared with the names holding one (none: with all) */
+  schemeWords: z.array(z.string().min(1)).default([]),
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
   /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
   sourcePrior: z.record(z.string(), z.number().positive()).default({}),
