@@ -248,6 +248,24 @@ describe('unknown programme names', () => {
       expect(r.reply).toContain(name);
     }
   });
+  it('the prefecture written in kana or one of its 市町 makes a name its own too; 給付金, 貸付 and 減税 end a name; ゼロ is a word of it', () => {
+    for (const [q, name] of [
+      ['やまぐち飲食店キャッシュレス応援給付金はいつまで？', '飲食店キャッシュレス応援給付金'],
+      ['防府市スマート農業定着奨励金の金額', '防府市スマート農業定着奨励金'],
+      ['山口県空き店舗ゼロ補助金を使いたい', '山口県空き店舗ゼロ補助金'],
+    ]) {
+      const r = service.search(q);
+      expect(r.reason, q).toBe('unknownName');
+      expect(r.reply).toContain(name);
+    }
+  });
+  it('a long name (three words or more) no programme name holds all but one of is not found; a short one or a real long one is answered', () => {
+    const r = service.search('中小企業ゼロエミッション特別減税の対象は？');
+    expect(r.reason).toBe('unknownName');
+    expect(service.search('ものづくり商業サービス補助金の補助率').hits[0]?.record.name).toMatch(/ものづくり・商業・サービス/);
+    // a scheme's old name ending in 税制 is still its name, not an invention
+    expect(service.search('所得拡大促進税制は使える？').reason).not.toBe('unknownName');
+  });
   it('but one whose words a programme name holds is that programme (the region prefix and the head word may differ)', () => {
     expect(ids('山口県デジタル経営転換補助金', 1)).toEqual(['digital-keiei-tenkan-shien-jigyo']);
     expect(ids('山口県の創業補助金', 1)).toEqual(['sogyo-hojokin']);

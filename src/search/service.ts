@@ -7,7 +7,7 @@ import type { Card } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
-import { findQuantities, matchKey, normalize, type Quantity } from '../text/normalize.ts';
+import { findQuantities, fold, matchKey, normalize, type Quantity } from '../text/normalize.ts';
 import { hasHint, hintParts } from '../text/phrase.ts';
 import { withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
@@ -131,6 +131,12 @@ const UNKNOWN_TOPIC_SHARE = 0.5;
 const MAX_TOP = 50;
 /** Shortest record name a mistyped programme name is matched to (one edit away). */
 const NEAR_NAME_MIN = 5;
+/**
+ * A programme name the question uses with this many content words (two characters or more) or more
+ * is one the catalogue lacks when no programme name holds all of them but one (「中小企業カーボンゼロ特別
+ * 減税」); a shorter one (「人材育成助成金」) may be the user's own short name for a real programme.
+ */
+const LONG_NAME_MODIFIERS = 3;
 const QUOTE_MAX = 40;
 /** Longest question (normalised characters) read once more with the names it wrote by their reading as printed. */
 const REREAD_MAX_CHARS = 200;
@@ -406,8 +412,28 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    */
   const schemeWords = wording.schemeWords.map(matchKey).filter(Boolean);
   const programmeNameKeys = kb.records.filter((r) => r.kind === 'program').flatMap((r) => Gazetteer.keysOf(r)).filter((k) => !schemeWords.length || schemeWords.some((w) => k.includes(w)));
+  const programmeKeySet = new Set(programmeNameKeys);
   /** the home region as a programme name may begin (山口県, 山口, やまぐち: folded) */
   const homeKeys = [...new Set([wording.homeRegion + '県', wording.homeRegion, ...wording.homeRegionAliases].map(matchKey))];
+  /**
+   * The place a programme name the question uses begins with when it is the home region or one of its
+   * 市町 (folded: 「やまぐち」「山口県」「宇部市」; also a 市町 without 市/町, 「宇部〇〇」), else null. The
+   * home region may begin before the name as read (kuromoji splits やまぐち into や/ま/ぐち).
+   */
+  const ownPlace = (a: Analysis, np: Analysis['namedPrograms'][number]): string | null => {
+    for (const h of homeKeys) {
+      for (let s = Math.max(0, np.start - h.length + 1); s <= np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return h;
+    }
+    const key = matchKey(np.text);
+    for (const m of a.entities.municipalities) {
+      if (m.viaLocality) continue;
+      const full = matchKey(m.name);
+      const bare = full.length > 2 ? full.slice(0, -1) : full;
+      if (key.startsWith(full) || key.startsWith(bare)) return full;
+    }
+    return null;
+  };
+
   /**
    * The name or alias (as printed) of a record whose key is one edit away from `key` (a programme
    * name the question uses that no record has), or undefined. Names of {@link NEAR_NAME_MIN}
@@ -460,13 +486,19 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     for (const np of a.namedPrograms) {
       const key = matchKey(np.text);
       // (the home region alone, a record's alias, does not make 「山口県〇〇助成金」 that record's name)
-      if (recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k)))) continue;
+      // (a record's name inside it counts when it names a scheme: 「山口県ものづくり補助金」, not 「…小規模事業者…給付金」)
+      if (recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k) && programmeKeySet.has(k)))) continue;
       const unknownModifier = np.modifiers.some((m) => !known(m) && !explained.has(m));
-      // named as the prefecture's own (「山口県〇〇助成金」) while no programme name holds its other words
-      // together: a name the catalogue does not have, however well each word is known
-      const rest = homeKeys.some((h) => key.startsWith(h)) ? np.modifiers.filter((m) => !homeKeys.includes(m) && m !== '県') : [];
+      // named as the prefecture's or one of its 市町's own (「山口県〇〇助成金」「やまぐち〇〇給付金」「宇部市〇〇
+      // 奨励金」) while no programme name holds its other words together: a name the catalogue does not
+      // have, however well each word is known
+      const place = ownPlace(a, np);
+      const rest = place ? np.modifiers.filter((m) => !place.includes(m) && m !== '県' && m !== '市' && m !== '町') : [];
       const unknownOwn = rest.length > 0 && !programmeNameKeys.some((n) => rest.every((m) => n.includes(m)));
-      if (unknownModifier || unknownOwn) {
+      // a long name (three modifiers or more) of which no programme name holds all words but one
+      const words = np.modifiers.filter((m) => m.length >= 2);
+      const unknownLong = !place && words.length >= LONG_NAME_MODIFIERS && !programmeNameKeys.some((n) => words.filter((m) => n.includes(m)).length >= words.length - 1);
+      if (unknownModifier || unknownOwn || unknownLong) {
         // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
         const near = nearName(key);
         return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };

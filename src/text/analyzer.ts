@@ -125,11 +125,14 @@ export const PREFECTURES: ReadonlySet<string> = new Set(
 );
 /**
  * Words that end the name of a programme (kuromoji's tokens): 補助金, 助成金, 奨励金, 給付金, 交付金,
- * 融資, 共済. Kinds of programme as printed in the sources (補助金・助成金・制度融資・共済), not topics.
+ * 支援金, 手当, 融資, 貸付, 共済, 減税 (not 税制: a scheme's old name, 所得拡大促進税制, is still its name). Kinds of
+ * programme as printed in the sources (補助金・助成金・制度融資・共済), or as the press calls a tax measure (減税); not topics.
  */
 /** Noun suffixes saying whom a thing is for (「中小企業向け」): the noun before them is the phrase's head for {@link AnalyzerOptions.regionHeads}. */
 const TARGET_SUFFIX = new Set(['向け', '向き']);
-const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['手当'], ['融資'], ['共済']];
+const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['手当'], ['融資'], ['貸付'], ['共済'], ['減税']];
+/** A number written as digits or kanji numerals (「300」「三」「万」): not a word of a name, unlike ゼロ. */
+const NUMERAL = /^[0-9.,〇一二三四五六七八九十百千万億兆]+$/;
 /** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
 const MAX_MODIFIER_TOKENS = 12;
 const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
@@ -449,7 +452,7 @@ export class Analyzer {
       let j = i;
       while (j > prevEnd && i - j < MAX_MODIFIER_TOKENS) {
         const t = toks[j - 1];
-        const noun = t.pos === '名詞' && !['非自立', '代名詞', '数'].includes(t.pos_detail_1);
+        const noun = t.pos === '名詞' && !['非自立', '代名詞'].includes(t.pos_detail_1) && !(t.pos_detail_1 === '数' && NUMERAL.test(t.surface_form));
         if (!noun && t.pos !== '接頭詞' && !/^[a-z0-9・]+$/.test(t.surface_form)) break;
         j--;
       }
