@@ -346,6 +346,13 @@ describe('consult intent and the general desk', () => {
     expect(chambers.length).toBe(3);
     expect(ids('岩国で店をやっています。相談できるところは？', 4)).toEqual([...chambers, service.wording.generalDesk]);
   });
+  it('a word a third of the catalogue uses (事業, 支援) makes no consultation topical; 「相談はできますか」 asks for a desk as 「相談できる」 does', () => {
+    const r = service.search('下関市で商売をしている事業者です。誰に聞けばいい？');
+    expect(r.generalDesk).toBe(true);
+    expect(kb.byId.get(r.hits[0].record.id)?.name).toBe('下関商工会議所');
+    expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
+    expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
+  });
   it('a 「…」 in a consult phrase allows words in between: 「どこに話を聞きに行けば」 asks for a desk as 「どこに聞けば」 does', () => {
     const r = service.search('長門市で旅館をしとります。どこに話を聞きに行けばええかね');
     expect(r.answered).toBe(true);
