@@ -266,6 +266,12 @@ describe('unknown programme names', () => {
     // a scheme's old name ending in 税制 is still its name, not an invention
     expect(service.search('所得拡大促進税制は使える？').reason).not.toBe('unknownName');
   });
+  it('a programme name typed with one slip whose words are all known is read as the name (「持続可」 for 持続化); a bracketed alias is a name of its own', () => {
+    expect(kb.byId.get(ids('小規模事業者持続可補助金の締切', 1)[0])?.name).toBe('補助金申請');
+    const r = service.search('創業補助金（創業支援金）の補助上限を確認したい');
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.name).toBe('創業補助金');
+  });
   it('but one whose words a programme name holds is that programme (the region prefix and the head word may differ)', () => {
     expect(ids('山口県デジタル経営転換補助金', 1)).toEqual(['digital-keiei-tenkan-shien-jigyo']);
     expect(ids('山口県の創業補助金', 1)).toEqual(['sogyo-hojokin']);

@@ -491,7 +491,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const key = matchKey(np.text);
       // (the home region alone, a record's alias, does not make 「山口県〇〇助成金」 that record's name)
       // (a record's name inside it counts when it names a scheme: 「山口県ものづくり補助金」, not 「…小規模事業者…給付金」)
-      if (recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k) && programmeKeySet.has(k)))) continue;
+      if (analyzer.gazetteer.recordKeys.has(key) || recordKeys.some((k) => k.includes(key) || (key.includes(k) && !homeKeys.includes(k) && programmeKeySet.has(k)))) continue;
       const unknownModifier = np.modifiers.some((m) => !known(m) && !explained.has(m));
       // named as the prefecture's or one of its 市町's own (「山口県〇〇助成金」「やまぐち〇〇給付金」「宇部市〇〇
       // 奨励金」) while no programme name holds its other words together: a name the catalogue does not
@@ -502,6 +502,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       // a long name (three modifiers or more) of which no programme name holds all words but one
       const words = np.modifiers.filter((m) => m.length >= 2);
       const unknownLong = !place && words.length >= LONG_NAME_MODIFIERS && !programmeNameKeys.some((n) => words.filter((m) => n.includes(m)).length >= words.length - 1);
+      // a record's name typed with one slip whose words are all known (「人財開発支援助成金」): read again with it
+      const slip = unknownModifier || unknownOwn || unknownLong ? undefined : nearName(key);
+      if (slip) return { a, reason: 'unknownName' as const, regions: [np.text], retry: a.normalized.slice(0, np.start) + slip + a.normalized.slice(np.end) };
       if (unknownModifier || unknownOwn || unknownLong) {
         // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
         const near = nearName(key);

@@ -453,7 +453,8 @@ export class Analyzer {
       while (j > prevEnd && i - j < MAX_MODIFIER_TOKENS) {
         const t = toks[j - 1];
         const noun = t.pos === '名詞' && !['非自立', '代名詞'].includes(t.pos_detail_1) && !(t.pos_detail_1 === '数' && NUMERAL.test(t.surface_form));
-        if (!noun && t.pos !== '接頭詞' && !/^[a-z0-9・]+$/.test(t.surface_form)) break;
+        // (a bracket or other symbol IPADIC reads as a noun is no word of a name: 「…補助金(創業支援金)」)
+        if ((!noun && t.pos !== '接頭詞' && !/^[a-z0-9・]+$/.test(t.surface_form)) || !HAS_LETTER.test(t.surface_form)) break;
         j--;
       }
       const end = i + head.length;
