@@ -170,6 +170,13 @@ describe('6: other prefectures', () => {
     expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、周南市に工場を建てたい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、工場を建てたい').otherRegions).toEqual(['広島県']);
+    // IPADIC reads 山口 before 県内 as a surname; it is still the prefecture
+    expect(service.analyze('京都の会社です。山口県内に営業所を出したい').otherRegions).toEqual([]);
+  });
+  it('in a list of places the の after the last decides for all of them', () => {
+    expect(service.analyze('愛媛や大分の高校生を採用したい').otherRegions).toEqual([]);
+    expect(service.analyze('愛媛県や大分県の補助金').otherRegions).toEqual(['愛媛県', '大分県']);
+    expect(service.analyze('愛媛や大分の会社です').otherRegions).toEqual(['愛媛', '大分']);
   });
   it('a Yamaguchi city or a country is not another prefecture', () => {
     expect(service.analyze('下関市で創業したい').otherRegions).toEqual([]);

@@ -608,7 +608,8 @@ export class Analyzer {
     const ours = [...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
     // a question that also names a place here (山口県, one of its 市町) is about the business or plan
     // here — 「東京のソフト会社だけど、山口に開発拠点を出したい」: another place is only mentioned
-    if (ours.length || toks.some((t) => t.surface_form === home && t.pos_detail_2 === '地域')) return [];
+    // (IPADIC reads 山口 as a surname before 県内: 「山口県内に工場を」 names the prefecture too)
+    if (ours.length || toks.some((t, i) => t.surface_form === home && (t.pos_detail_2 === '地域' || toks[i + 1]?.surface_form.startsWith('県')))) return [];
     const names = entities.records.map((r) => r.matched);
     const out: string[] = [];
     for (let i = 0; i < toks.length; i++) {
@@ -631,7 +632,10 @@ export class Analyzer {
       // something else (a verb whose clause modifies a noun that is not a business or programme noun)
       const clauseFrom = this.afterPlaceList(toks, nextAt);
       if (clauseFrom >= 0 && this.describesOther(toks, clauseFrom)) continue;
-      if (next && next.pos === '助詞' && next.pos_detail_1 === '連体化' && !this.qualifiesRegionHead(toks, nextAt + 1)) continue;
+      // 「福岡や広島の大学生」: the の after the list of places decides for each of them
+      const afterList = this.placeListEnd(toks, nextAt);
+      const no = toks[afterList];
+      if (no && no.pos === '助詞' && no.pos_detail_1 === '連体化' && !this.qualifiesRegionHead(toks, afterList + 1)) continue;
       if (!out.includes(place)) out.push(place);
     }
     return out;
@@ -642,11 +646,22 @@ export class Analyzer {
    * the で), or −1 when the place is not followed by で/に (directly or after 「や/と + place」).
    */
   private afterPlaceList(toks: Token[], at: number): number {
-    let i = at;
-    // 「AやBで」「AとBに」: up to three places joined by 並立助詞
-    for (let n = 0; n < 3 && toks[i]?.pos === '助詞' && toks[i].pos_detail_1 === '並立助詞' && toks[i + 1]?.pos_detail_2 === '地域'; n++) i += 2;
+    const i = this.placeListEnd(toks, at);
     const p = toks[i];
     return p && p.pos === '助詞' && (p.surface_form === 'で' || p.surface_form === 'に') ? i + 1 : -1;
+  }
+
+  /**
+   * The token after a list of places whose first place ends before token `at` (「AやBの」「AとBで」:
+   * up to three more places joined by 並立助詞, each with its suffix): `at` itself when there is none.
+   */
+  private placeListEnd(toks: Token[], at: number): number {
+    let i = at;
+    for (let n = 0; n < 3 && toks[i]?.pos === '助詞' && toks[i].pos_detail_1 === '並立助詞' && toks[i + 1]?.pos_detail_2 === '地域'; n++) {
+      i += 2;
+      if (toks[i]?.pos_detail_1 === '接尾' && toks[i].pos_detail_2 === '地域') i++;
+    }
+    return i;
   }
 
   /**
