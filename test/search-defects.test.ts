@@ -273,6 +273,14 @@ describe('unknown programme names', () => {
     // a scheme's old name ending in 税制 is still its name, not an invention
     expect(service.search('所得拡大促進税制は使える？').reason).not.toBe('unknownName');
   });
+  it('a name a programme gives in brackets names it (「…（経営改善サポート保証）」); a qualifier or one another record also writes does not', () => {
+    const name = '事業再生計画実施関連保証制度 （経営改善サポート保証）';
+    expect(service.analyze('経営改善サポート保証を使いたい').entities.records.map((r) => r.name)).toEqual([name]);
+    expect(service.search('経営改善サポート保証を使いたい').hits[0].record.name).toBe(name);
+    // 「（中心市街地活性化）」 is written by other records' names too, 「（経営全般）」 is a qualifier: no record is named
+    expect(service.analyze('中心市街地活性化の相談').entities.records).toEqual([]);
+    expect(service.analyze('会社の経営全般について誰に相談すればいい？').entities.records).toEqual([]);
+  });
   it('a programme name typed with one slip whose words are all known is read as the name (「持続可」 for 持続化); a bracketed alias is a name of its own', () => {
     expect(kb.byId.get(ids('小規模事業者持続可補助金の締切', 1)[0])?.name).toBe('補助金申請');
     const r = service.search('創業補助金（創業支援金）の補助上限を確認したい');

@@ -95,8 +95,25 @@ export class Gazetteer {
         }
       }
     }
+    // a programme's bracketed names that no other record's name or alias writes (shared ones,
+    // 「（中心市街地活性化）」, are a topic, not this record's name)
+    const names = [...this.recordKeys.keys()];
+    for (const rec of kb.records) {
+      for (const key of bracketKeysOf(rec)) {
+        if (names.some((k) => k.includes(key) && ![...(this.recordKeys.get(k) ?? [])].every((id) => id === rec.id))) continue;
+        if (this.add({ type: 'record', key, rec })) {
+          let ids = this.recordKeys.get(key);
+          if (!ids) this.recordKeys.set(key, (ids = new Set()));
+          ids.add(rec.id);
+          this.bracketKeys.add(`${key}\0${rec.id}`);
+        }
+      }
+    }
     for (const list of this.byFirst.values()) list.sort((x, y) => y.key.length - x.key.length);
   }
+
+  /** `key\0id` of the bracketed names that name their programme ({@link bracketNames}) */
+  readonly bracketKeys = new Set<string>();
 
   /** one-character 市町 names (萩): recognised only standing alone before a particle ({@link singleAt}) */
   private readonly single = new Map<string, Entry>();
@@ -128,9 +145,9 @@ export class Gazetteer {
     return this.generic.has(`${key}\0${id}`);
   }
 
-  /** The record-name keys of one record (folded name and aliases), for the index's name-key field. */
+  /** The record-name keys of one record (folded name, aliases and a programme's {@link bracketNames}), for the index's name-key field. */
   static keysOf(rec: KnowledgeRecord): string[] {
-    return [...new Set([rec.name, ...rec.aliases].map(matchKey).filter((k) => [...k].length >= MIN_KEY))];
+    return [...new Set([...[rec.name, ...rec.aliases].map(matchKey), ...bracketKeysOf(rec)].filter((k) => [...k].length >= MIN_KEY))];
   }
 
   /**
@@ -302,6 +319,44 @@ export function genericAliases(kb: Pick<KnowledgeBase, 'records'>): GenericAlias
   });
   return out;
 }
+
+/**
+ * The names a programme's printed name gives in brackets — a nickname or the formal name
+ * (「…推進事業（SHIFT事業）」 → SHIFT事業; 「…認定制度（もにす認定制度）」 → もにす認定制度 and, without the
+ * generic head 制度, もにす認定) — of {@link BRACKET_NAME_MIN} characters or more, ending like a scheme's
+ * name ({@link BRACKET_SCHEME}) or in Latin letters or katakana; a qualifier (「（経営全般）」) is none. They name the record as
+ * its aliases do (not listed in `aliases`: the printed name is their source).
+ */
+export function bracketNames(name: string): string[] {
+  const out: string[] = [];
+  for (const m of normalize(name).matchAll(BRACKETED)) {
+    const part = m[1];
+    const key = matchKey(part);
+    if (!HAS_LETTER.test(key) || /[、,]/.test(part)) continue;
+    if ([...key].length < BRACKET_NAME_MIN) continue;
+    // a name, not a qualifier (「（経営全般）」「（個人の方）」): it ends like a scheme's name, or it is a
+    // nickname in Latin letters or katakana (SHIFT事業, J-PlatPat, オレンジミーティング)
+    if (!BRACKET_SCHEME.test(key) && !/[a-z]/.test(key) && !/^[\u30a1-\u30fa\u30fc]{4,}$/.test(part.trim())) continue;
+    out.push(part);
+    if (key.endsWith('制度') && [...key].length - 2 >= BRACKET_NAME_MIN) out.push(part.trim().replace(/制度$/, ''));
+  }
+  return out;
+}
+
+/** The {@link matchKey}s of a programme's {@link bracketNames} that are not its name or an alias already. */
+function bracketKeysOf(rec: KnowledgeRecord): string[] {
+  if (rec.kind !== 'program') return [];
+  const own = new Set([rec.name, ...rec.aliases].map(matchKey));
+  return [...new Set(bracketNames(rec.name).map(matchKey))].filter((k) => !own.has(k));
+}
+
+/** How the name of a scheme ends (補助金 … 共済 as {@link PROGRAMME_NAME}, and 制度, 事業, 保証, 税制). */
+const BRACKET_SCHEME = /.(?:補助金|助成金|奨励金|給付金|交付金|融資|共済|制度|事業|保証|税制)$/;
+/** The text inside one pair of round brackets (after {@link normalize}: （） are (). */
+const BRACKETED = /\(([^()]+)\)/g;
+const HAS_LETTER = /\p{L}/u;
+/** Shortest bracketed name (characters, {@link matchKey}ed) that names its record: 「(公設試)」 and longer. */
+const BRACKET_NAME_MIN = 3;
 
 /** The parts of a printed name split at its brackets: 「中小企業等経営強化法（経営力向上計画）」 → [中小企業等経営強化法, 経営力向上計画]. */
 function namePartsOf(name: string): string[] {
