@@ -374,6 +374,13 @@ describe('consult intent and the general desk', () => {
     expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
     expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
   });
+  it('a programme named with only whom to contact asked (担当課, 連絡先) gets its desk first, then the programme; asking a term too keeps the programme first', () => {
+    const rec = kb.programs.find((p) => p.name === '創業補助金')!;
+    const desk = rec.desk![0];
+    expect(ids('創業補助金の担当課はどこ？', 2)).toEqual([desk, rec.id]);
+    expect(ids('創業補助金の補助率と問い合わせ先', 1)).toEqual([rec.id]);
+    expect(ids('創業補助金について知りたい', 1)).toEqual([rec.id]);
+  });
   it('a 「…」 in a consult phrase allows words in between: 「どこに話を聞きに行けば」 asks for a desk as 「どこに聞けば」 does', () => {
     const r = service.search('長門市で旅館をしとります。どこに話を聞きに行けばええかね');
     expect(r.answered).toBe(true);

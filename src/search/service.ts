@@ -177,6 +177,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const compounds = new Map(extras.compounds);
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
   const consultWords = wording.kindHints.desk.map(hintParts).filter((p) => p.length);
+  const contactWords = wording.contactWords.map(hintParts).filter((p) => p.length);
+  const termWords = wording.termWords.map(hintParts).filter((p) => p.length);
   analyzer.endSetup();
   const cues = timeCues(kb.sources);
   const maxDf = Math.max(MIN_COMMON_DF, COMMON_TERM_SHARE * stats.docCount);
@@ -720,6 +722,13 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         if (local.length) (localPlace = kb.byId.get(a.entities.municipalities[0].id)?.name), (localNames = local.slice(0, wording.replyCards).map((r) => r.name).join('・'));
         conf = Math.max(conf, wording.threshold);
       }
+    }
+    // a programme named and only whom to contact asked for (「制度融資の担当課は？」, not 「助成率と申請先」):
+    // its desk first, then the programme (the confidence stays the programme's)
+    const lead = ranked[0]?.record;
+    if (!general && lead && named.has(lead.id) && lead.kind === 'program' && kinds.has('desk') && contactWords.some((k) => hasHint(a.folded, k)) && !termWords.some((k) => hasHint(a.folded, k))) {
+      const desk = (lead.desk ?? []).map((id) => kb.byId.get(id)).find((r) => r?.kind === 'desk');
+      if (desk) ranked = putFirst(ranked, [ranked.find((x) => x.record.id === desk.id) ?? more(desk.id) ?? { record: desk, score: ranked[0].score, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } }, ranked[0]]);
     }
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));

@@ -47,6 +47,13 @@ export const AnswersWording = z.strictObject({
   /** score multiplier (≤ 1) of the records of the other kind when a question says 国 or 県 */
   scopeFactor: z.number().positive().max(1).default(1),
   localBoost: z.number().positive().default(1),
+  /**
+   * words asking whom to contact about a programme (担当課, 問い合わせ, 連絡先 …; 「…」 allows words in
+   * between): a question naming a programme with one of them gets the programme's desk first, then it
+   */
+  contactWords: z.array(z.string().min(1)).default([]),
+  /** words asking a programme's terms (補助率, 上限, 期間 …): with one of them the programme itself stays first */
+  termWords: z.array(z.string().min(1)).default([]),
   /** desk types (`deskType`) put first for a consultation question naming a 市町 and nothing topical: its 商工会議所・商工会 */
   localDeskTypes: z.array(z.string().min(1)).default(['商工会議所', '商工会']),
   reply: z.strictObject({
