@@ -374,6 +374,12 @@ describe('consult intent and the general desk', () => {
     expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
     expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
   });
+  it('asked where to consult, a programme that is the running of its own desk gives way to that desk', () => {
+    const names = service.search('知財のことを無料で相談できるところはある？').hits.slice(0, 2).map((h) => h.record.name);
+    expect(names).toEqual(['山口県知財総合支援窓口', '知財総合支援窓口運営事業']);
+    // not asked where: the programme keeps its place
+    expect(service.search('知財総合支援窓口運営事業の内容').hits[0].record.name).toBe('知財総合支援窓口運営事業');
+  });
   it('a programme named with only whom to contact asked (担当課, 連絡先) gets its desk first, then the programme; asking a term too keeps the programme first', () => {
     const rec = kb.programs.find((p) => p.name === '創業補助金')!;
     const desk = rec.desk![0];

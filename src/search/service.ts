@@ -422,6 +422,31 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   /** the home region as a programme name may begin (山口県, 山口, やまぐち: folded) */
   const homeKeys = [...new Set([wording.homeRegion + '県', wording.homeRegion, ...wording.homeRegionAliases].map(matchKey))];
   /**
+   * The desk a programme runs — one of its `desk` whose name (without the home region: 山口県〇〇)
+   * its own name contains (「知財総合支援窓口運営事業」 → 山口県知財総合支援窓口) — or undefined.
+   */
+  const ownDeskMemo = new Map<string, KnowledgeRecord | null>();
+  const ownDesk = (rec: KnowledgeRecord): KnowledgeRecord | undefined => {
+    let d = ownDeskMemo.get(rec.id);
+    if (d === undefined) {
+      const name = matchKey(rec.name);
+      d = null;
+      for (const id of rec.kind === 'program' ? (rec.desk ?? []) : []) {
+        const desk = kb.byId.get(id);
+        if (desk?.kind !== 'desk') continue;
+        let core = matchKey(desk.name);
+        for (const h of homeKeys) if (core.startsWith(h) && core.length - h.length >= 4) core = core.slice(h.length);
+        if (name.includes(core)) {
+          d = desk;
+          break;
+        }
+      }
+      ownDeskMemo.set(rec.id, d);
+    }
+    return d ?? undefined;
+  };
+
+  /**
    * The place a programme name the question uses begins with when it is the home region or one of its
    * 市町 (folded: 「やまぐち」「山口県」「宇部市」; also a 市町 without 市/町, 「宇部〇〇」), else null. The
    * home region may begin before the name as read (kuromoji splits やまぐち into や/ま/ぐち).
@@ -699,6 +724,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       ranked = putFirst(ranked, first);
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');
+    // asked where to consult, a programme that is the running of its own desk (「知財総合支援窓口運営事業」,
+    // desk 山口県知財総合支援窓口) gives way to that desk, which the user can call
+    if (consult && ranked[0]?.record.kind === 'program' && !named.has(ranked[0].record.id)) {
+      const desk = ownDesk(ranked[0].record);
+      if (desk) ranked = putFirst(ranked, [ranked.find((x) => x.record.id === desk.id) ?? more(desk.id) ?? { record: desk, score: ranked[0].score, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } }, ranked[0]]);
+    }
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
     let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, a.synonyms.groupIds.length ? (conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0) : null, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
