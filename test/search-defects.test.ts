@@ -281,6 +281,10 @@ describe('unknown programme names', () => {
     expect(service.analyze('中心市街地活性化の相談').entities.records).toEqual([]);
     expect(service.analyze('会社の経営全般について誰に相談すればいい？').entities.records).toEqual([]);
   });
+  it('any record name typed with one character replaced (a desk: 「よろず支援拠店」) is read as the name; places and names written exactly are never mended', () => {
+    expect(service.search('よろず支援拠店に相談の予約をしたい').hits[0].record.name).toBe('山口県よろず支援拠点');
+    expect(kb.byId.get(ids('萩の商工会議所の電話番号', 1)[0])?.name).toBe('萩商工会議所');
+  });
   it('a programme name typed with one slip whose words are all known is read as the name (「持続可」 for 持続化); a bracketed alias is a name of its own', () => {
     expect(kb.byId.get(ids('小規模事業者持続可補助金の締切', 1)[0])?.name).toBe('補助金申請');
     const r = service.search('創業補助金（創業支援金）の補助上限を確認したい');

@@ -9,7 +9,7 @@ import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
 import { findQuantities, fold, matchKey, normalize, type Quantity } from '../text/normalize.ts';
 import { hasHint, hintParts } from '../text/phrase.ts';
-import { withinOneEdit } from '../text/edit.ts';
+import { SlipFinder, withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
@@ -627,8 +627,34 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     if (ev.reason === 'otherRegion' || ev.reason === 'outOfScope' || ev.reason === 'empty') return ev;
     // a paste is read once (bounded work): only a question of a few sentences is read again
     if (ev.a.normalized.length > REREAD_MAX_CHARS) return ev;
-    const asPrinted = withNamesAsPrinted(ev.a);
+    const asPrinted = withNamesAsPrinted(ev.a) ?? withSlipsMended(ev.a);
     return asPrinted === undefined ? ev : evidenceOnce(asPrinted, kinds);
+  };
+
+  const slips = new SlipFinder(analyzer.gazetteer.recordKeys.keys());
+  /** every record's printed text, folded, in one string (≈0.2 M characters; ≈50 ms to make, so made here, not in a turn) */
+  const printedAll = kb.records.map((r) => matchKey(recordPrintedText(r))).join('\n');
+  const catalogueText = () => printedAll;
+  /**
+   * The question with each name written with one character replaced (「よろず支援拠店」) spelt as its
+   * record prints it, or undefined when it has none; a slip inside a name written exactly is left alone.
+   */
+  const withSlipsMended = (a: Analysis): string | undefined => {
+    // positions are those of the folded text: only when folding kept every character in place
+    if (a.folded.length !== a.normalized.length) return undefined;
+    // names and places written exactly: the character replaced is never one of theirs (「萩の商工会議所」
+    // is not 「光の商工会議所」 mistyped; よろず in 「よろず支援拠店」 does not stop 店 being mended)
+    const written = [...a.entities.records, ...a.entities.municipalities].map((r) => [r.end - r.matched.length, r.end] as const);
+    let text = a.normalized;
+    for (const slip of slips.find(a.folded).sort((x, y) => y.start - x.start)) {
+      if (written.some(([s, e]) => s <= slip.at && slip.at < e)) continue;
+      // nor is what the catalogue itself writes (脱炭素関連製品 is no slip of 脱炭素関連枠)
+      if (catalogueText().includes(a.folded.slice(slip.start, slip.end))) continue;
+      const id = [...(analyzer.gazetteer.recordKeys.get(slip.key) ?? [])][0];
+      const printed = id ? printedName(id, slip.key) : undefined;
+      if (printed) text = text.slice(0, slip.start) + printed + text.slice(slip.end);
+    }
+    return text === a.normalized ? undefined : text;
   };
 
   /**
