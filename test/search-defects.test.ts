@@ -488,3 +488,16 @@ describe('M&A in everyday words (knowledge/synonyms.yaml M&A)', () => {
     expect(service.analyze('商品を買ってくれるお客を増やしたい').synonyms.groupIds).not.toContain(groupOf('M&A'));
   });
 });
+
+describe('personal matters (intents/answers.yaml outOfScope)', () => {
+  it('a household tax, health or family-law question is out of scope with the general desk', () => {
+    for (const q of ['ふるさと納税の返礼品を選びたい', '医療費控除の書き方がわからない', '高額療養費の払い戻しはいつ？', '離婚の慰謝料の相場']) {
+      const r = service.search(q);
+      expect(r.reason, q).toBe('outOfScope');
+    }
+  });
+  it('but an employee\'s school fees or a parent\'s care stay business questions', () => {
+    expect(service.search('従業員から子どもの学費を借りたいと相談された。勤労者向けの貸付は？').answered).toBe(true);
+    expect(service.search('従業員が親の介護で辞めそう。両立の支援は？').answered).toBe(true);
+  });
+});
