@@ -138,6 +138,16 @@ describe('5: a question naming a record ranks it first', () => {
   });
 });
 
+describe('5b: a scheme named goes first over a lead that never writes its name', () => {
+  it('「法人版事業承継税制の…提出先と期限」: a 届出手続 covering 提出・期限 does not push the named scheme down', () => {
+    const r = service.search('法人版事業承継税制の特例承継計画の提出先と、提出の期限を教えて');
+    expect(r.hits[0].record.name).toBe('事業承継円滑化のための税制措置（法人版事業承継税制）');
+  });
+  it('a home-region or non-scheme name (山口県, 経営改善支援) does not jump over a lead that answers better', () => {
+    expect(kb.byId.get(ids('山口県に新しく工場を建てたい。立地の補助金はある？', 1)[0])?.kind).toBe('program');
+  });
+});
+
 describe('6: other prefectures', () => {
   it('a city or prefecture elsewhere as the place asked about is not answered', () => {
     expect(service.search('大阪市で創業したい').reason).toBe('otherRegion');

@@ -117,6 +117,8 @@ function putFirst(ranked: RankedCandidate[], first: RankedCandidate[]): RankedCa
 
 /** A named record goes first unless the best candidate's coverage exceeds its own by more than this. */
 const NAMED_COVER_MARGIN = 0.1;
+/** Shortest scheme name (characters) whose absence from the lead's text puts the record named first. */
+const SCHEME_NAME_MIN = 5;
 /** Most records the question names that are put first (in the order named). */
 const NAMED_MAX = 5;
 /** Score multiplier of a directory-only desk (no `purposes`, no `keywords`: a 名簿 row) not named by the question. */
@@ -710,6 +712,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       // the words of the name as the question wrote it count for the record it names (「経営確信計画」)
       const namedCovOf = (c: RankedCandidate, written: ReadonlySet<string>) => (coverage ? namedCoverage(postings.numberOf(c.record.id), clauses, weightOf, explained, kwTerms, written) : 1);
       const lead = ranked[0];
+      let leadFolded: string | undefined;
+      const leadText = () => (leadFolded ??= matchKey(recordPrintedText(lead.record)));
       const first: RankedCandidate[] = [];
       // a question names a few records; a paste of many names gets its first NAMED_MAX (bounded work)
       for (const id of [...named].slice(0, NAMED_MAX)) {
@@ -743,7 +747,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
           const asked = new Set(clauses.map((x) => x.term));
           variant = extra.filter((t) => asked.has(t)).length * 2 < extra.length;
         }
-        if (c !== lead && !variant && cov + NAMED_COVER_MARGIN < covOf(lead)) continue;
+        // a lead whose text never writes the scheme's name the question used (「法人版事業承継税制の特例承継計画
+        // の提出先と期限」: a 届出手続 covers 提出・期限 but not the name) is about something else
+        const schemeName = used !== undefined && [...used].length >= SCHEME_NAME_MIN && (programmeKeySet.has(used) || analyzer.gazetteer.bracketKeys.has(`${used}\0${id}`));
+        const leadLacksName = schemeName && !leadText().includes(used);
+        if (c !== lead && !variant && !leadLacksName && cov + NAMED_COVER_MARGIN < covOf(lead)) continue;
         first.push(c);
       }
       first.sort((x, y) => y.score - x.score);
