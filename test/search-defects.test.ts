@@ -331,6 +331,15 @@ describe('reading index', () => {
   });
 });
 
+describe('reading index: Latin acronyms', () => {
+  it('a short Latin acronym is read letter by letter, so a kana-only question finds it (あいてぃー → IT, びーしーぴー → BCP)', () => {
+    expect(service.search('あいてぃーどうにゅうほじょきん').hits[0].record.name).toBe('IT導入補助金');
+    const r = service.search('びーしーぴーを作りたい');
+    expect(r.answered).toBe(true);
+    expect(r.hits.slice(0, 3).some((h) => /BCP|事業継続/.test(h.record.name))).toBe(true);
+  });
+});
+
 describe('vocabulary as data', () => {
   it('a disaster told in everyday words (地震, 大雨, 浸水) is a question about disaster support, not out of scope', () => {
     for (const q of ['地震で店が壊れた。建て直す資金を借りたい', '川があふれて倉庫が浸水した。使える支援は？']) {

@@ -135,7 +135,7 @@ const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助�
 const NUMERAL = /^[0-9.,〇一二三四五六七八九十百千万億兆]+$/;
 /** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
 const MAX_MODIFIER_TOKENS = 12;
-const HIRAGANA_RUN = /[\u3041-\u309f]{3,}/g;
+const HIRAGANA_RUN = /[\u3041-\u309f][\u3041-\u309f\u30fc]{2,}/g;
 const TWO_KANJI = /^[\u4e00-\u9fff]{2}$/;
 const KANJI = /[\u3400-\u9fff]/;
 /** Shortest reading (kana) of a name matched by its reading: shorter ones are common words (ゆうし, きょうさい). */
@@ -328,11 +328,16 @@ export class Analyzer {
 
   /**
    * Folded term → reading (hiragana) of the content words of `text`, for the reading index. Words
-   * without a reading (unknown to IPADIC) are left out.
+   * without a reading (unknown to IPADIC) are left out; a Latin acronym is read letter by letter.
    */
   readings(text: string): Map<string, string> {
     const out = new Map<string, string>();
     for (const t of this.tokenize(normalize(text).slice(0, MAX_ANALYSED_CHARS))) {
+      // a Latin acronym (DX, BCP) is read letter by letter
+      if (ACRONYM.test(t.surface_form) && !STOP_WORDS.has(t.surface_form)) {
+        out.set(t.surface_form, tokenReading(t)!);
+        continue;
+      }
       if (!isContent(t) || !t.reading || t.reading === '*') continue;
       const term = fold(t.basic_form && t.basic_form !== '*' ? t.basic_form : t.surface_form);
       if (!HAS_LETTER.test(term) || STOP_WORDS.has(term)) continue;
@@ -719,11 +724,17 @@ export class Analyzer {
   }
 }
 
-/** A token's reading in hiragana: kuromoji's, else the surface when it has no kanji; null otherwise. */
+/** A token's reading in hiragana: kuromoji's, a short Latin acronym spelt out (IT → あいてぃー), else the surface when it has no kanji; null otherwise. */
 function tokenReading(t: Token): string | null {
   if (t.reading && t.reading !== '*') return fold(t.reading);
+  if (ACRONYM.test(t.surface_form)) return [...t.surface_form].map((c) => LETTER_READINGS[c.charCodeAt(0) - 97]).join('');
   return KANJI.test(t.surface_form) ? null : fold(t.surface_form);
 }
+
+/** A Latin acronym as normalised (lower case), up to three letters: IT, DX, EC, BCP, IoT — said letter by letter. */
+const ACRONYM = /^[a-z]{1,3}$/;
+/** How the letters a–z are said in Japanese (hiragana): the names of the letters. */
+const LETTER_READINGS = 'えー びー しー でぃー いー えふ じー えいち あい じぇー けー える えむ えぬ おー ぴー きゅー あーる えす てぃー ゆー ぶい だぶりゅー えっくす わい ぜっと'.split(' ');
 
 /** Light verbs and the negative adjective: closed-class words that carry grammar, not a topic. */
 const LIGHT_WORDS = new Set(['する', 'いる', 'ある', 'なる', 'できる', 'ない']);
