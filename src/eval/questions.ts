@@ -2,7 +2,7 @@
  * Free-text question eval (`npm run eval`, first part): hit@1, hit@3, MRR and the out-of-scope share
  * for the search service and two baselines, on every question set side by side — dev
  * (../shared/eval/dev-questions.jsonl) and the held-out sets test/fixtures/heldout-questions.jsonl and
- * test/fixtures/heldout-2.jsonl, heldout-3.jsonl, heldout-4.jsonl, heldout-5.jsonl and heldout-6.jsonl (when present) — then, per set, the confidence of right and of wrong
+ * test/fixtures/heldout-2.jsonl, heldout-3.jsonl, heldout-4.jsonl, heldout-5.jsonl, heldout-6.jsonl and heldout-7.jsonl (when present) — then, per set, the confidence of right and of wrong
  * first answers and of out-of-scope questions (quantiles and a histogram) against the threshold, the
  * threshold that dev alone would choose and what it gives on every set, and the misses on dev.
  * Held-out sets are only measured: their misses are not printed (run `--set` to see one set's).
@@ -19,7 +19,7 @@ const TOP = 10;
 /** The question sets `npm run eval` reports, in order: [label, path]. Missing held-out files are skipped. */
 export function defaultSets(): [string, string][] {
   const sets: [string, string][] = [['dev', join(evalDir(), 'dev-questions.jsonl')]];
-  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl']]) {
+  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl'], ['held-out-7', 'heldout-7.jsonl']]) {
     const p = join(PROJECT_ROOT, 'test', 'fixtures', file);
     if (existsSync(p)) sets.push([label, p]);
   }
