@@ -180,8 +180,9 @@ describe('6: other prefectures', () => {
     expect(service.analyze('東京のソフト会社だけど、山口に小さな開発拠点を出したい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、周南市に工場を建てたい').otherRegions).toEqual([]);
     expect(service.analyze('広島県の会社ですが、工場を建てたい').otherRegions).toEqual(['広島県']);
-    // IPADIC reads 山口 before 県内 as a surname; it is still the prefecture
+    // IPADIC reads 山口 before 県内 or の as a surname; it is still the prefecture
     expect(service.analyze('京都の会社です。山口県内に営業所を出したい').otherRegions).toEqual([]);
+    expect(service.analyze('名古屋の会社です。山口の海沿いの町に営業所を出したい').otherRegions).toEqual([]);
   });
   it('in a list of places the の after the last decides for all of them', () => {
     expect(service.analyze('愛媛や大分の高校生を採用したい').otherRegions).toEqual([]);
@@ -409,6 +410,11 @@ describe('consult intent and the general desk', () => {
     expect(ids('創業補助金の担当課はどこ？', 2)).toEqual([desk, rec.id]);
     expect(ids('創業補助金の補助率と問い合わせ先', 1)).toEqual([rec.id]);
     expect(ids('創業補助金について知りたい', 1)).toEqual([rec.id]);
+  });
+  it('asked where to consult in a 市町 of ours, a trade the catalogue does not know is no reason to say "out of scope"', () => {
+    const r = service.search('長門で干物屋をしよるんじゃけど、困ったときはどこに相談すりゃええかね');
+    expect(r.answered).toBe(true);
+    expect(r.hits[0].record.id).toBe('cci-nagato');
   });
   it('a 「…」 in a consult phrase allows words in between: 「どこに話を聞きに行けば」 asks for a desk as 「どこに聞けば」 does', () => {
     const r = service.search('長門市で旅館をしとります。どこに話を聞きに行けばええかね');

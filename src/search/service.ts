@@ -543,7 +543,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // most topical words unknown to the catalogue
     const topical = [...new Set(a.words.filter((w) => w.weight >= 1 && !signal.has(w.term)).map((w) => w.term))];
     const unknownTopical = topical.filter((t) => !known(t) && !explained.has(t));
-    if (!heads.length && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return { a, reason: 'unknownTopic' as const, regions: [] as string[] };
+    // (asked where to consult in a 市町 of ours — 「萩で土産物屋をしよるんじゃけど、どこに相談すりゃ」 — the
+    // local desks answer whatever the trade: no question of that kind is out of scope)
+    const localConsult = signal.size > 0 && a.entities.municipalities.length > 0;
+    if (!heads.length && !localConsult && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return { a, reason: 'unknownTopic' as const, regions: [] as string[] };
     const ctx = rankContext(a);
     const conceptShare = concepts.shares(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)

@@ -112,6 +112,8 @@ const WORD_RUN = /[\p{L}\p{N}ー]+/gu;
 const ASCII_WORD = /^[a-z0-9]+$/;
 const HAS_LETTER = /[\p{L}]/u;
 const PREFECTURE_SUFFIX = new Set(['県', '府', '都', '道']);
+/** Titles after a surname (山口さん): the home region's name before one is a person. */
+const PERSON_TITLES = new Set(['さん', '様', 'さま', '氏', '君', 'くん', '社長', '先生']);
 const MUNICIPALITY_SUFFIX = new Set(['市', '町', '村', '区', '郡']);
 /** A place named before these is only where someone comes from or sells to (「東京都から移住」「大阪へ出荷」). */
 const ORIGIN_PARTICLES = new Set(['から', 'より', 'へ']);
@@ -613,8 +615,9 @@ export class Analyzer {
     const ours = [...entities.municipalities.map((m) => m.matched), ...entities.localities.map((l) => l.matched)];
     // a question that also names a place here (山口県, one of its 市町) is about the business or plan
     // here — 「東京のソフト会社だけど、山口に開発拠点を出したい」: another place is only mentioned
-    // (IPADIC reads 山口 as a surname before 県内: 「山口県内に工場を」 names the prefecture too)
-    if (ours.length || toks.some((t, i) => t.surface_form === home && (t.pos_detail_2 === '地域' || toks[i + 1]?.surface_form.startsWith('県')))) return [];
+    // (IPADIC often reads 山口 as a surname — 「山口県内に」「山口の山あいの町に」 — it is the place unless a
+    // title follows it: 「山口さん」)
+    if (ours.length || toks.some((t, i) => t.surface_form === home && !PERSON_TITLES.has(toks[i + 1]?.surface_form ?? ''))) return [];
     const names = entities.records.map((r) => r.matched);
     const out: string[] = [];
     for (let i = 0; i < toks.length; i++) {
