@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HINT_GAP, hasHint, hintParts } from '../src/text/phrase.ts';
+import { HINT_GAP, hasHint, hintParts, hintText } from '../src/text/phrase.ts';
 
 describe('hint phrases with gaps (intents/answers.yaml kindHints)', () => {
   it('match their parts in order with at most HINT_GAP characters between them', () => {
@@ -17,5 +17,15 @@ describe('hint phrases with gaps (intents/answers.yaml kindHints)', () => {
   });
   it('a long text of first parts finishes (each occurrence is checked against a fixed window)', () => {
     expect(hasHint('どこ'.repeat(5000), hintParts('どこ…聞…相談'))).toBe(false);
+  });
+});
+
+describe('katakana hint words', () => {
+  it('match a whole katakana word only: センター in 「支援センターに」, not in 「マシニングセンタ」', () => {
+    const parts = hintParts('センター');
+    expect(hasHint(hintText('支援センターに電話したい'), parts)).toBe(true);
+    expect(hasHint(hintText('マシニングセンタを入れたい'), parts)).toBe(false);
+    // a hint with kana and kanji is matched as before
+    expect(hasHint(hintText('どこに話を聞きに行けば'), hintParts('どこ…聞'))).toBe(true);
   });
 });

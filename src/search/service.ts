@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
 import { findQuantities, fold, matchKey, normalize, type Quantity } from '../text/normalize.ts';
-import { hasHint, hintParts } from '../text/phrase.ts';
+import { hasHint, hintParts, hintText } from '../text/phrase.ts';
 import { SlipFinder, withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
@@ -242,7 +242,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   };
   const isDeskLike = (rec: KnowledgeRecord) => rec.kind === 'desk' || (rec.kind === 'program' && deskCategories.has(rec.category));
   const rankContext = (a: Analysis): RankContext => {
-    const kinds = new Set(hints.filter((h) => h.words.some((w) => hasHint(a.folded, w))).map((h) => h.kind));
+    const ht = hintText(a.normalized);
+    const kinds = new Set(hints.filter((h) => h.words.some((w) => hasHint(ht, w))).map((h) => h.kind));
     const localDesks = new Set<string>();
     for (const m of a.entities.municipalities) {
       const area = kb.byId.get(m.id);
@@ -491,7 +492,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const a = analyzer.analyze(query);
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
-    const consultPhrases = consultWords.filter((k) => hasHint(a.folded, k)).flat();
+    const ht = hintText(a.normalized);
+    const consultPhrases = consultWords.filter((k) => hasHint(ht, k)).flat().map((k) => k.replaceAll('\u0001', ''));
     const signal = new Set(a.words.filter((w) => consultPhrases.some((k) => k.includes(w.surface))).map((w) => w.term));
     const weightOf = (t: string) => (signal.has(t) ? CONSULT_WORD_WEIGHT : (a.weights.get(t) ?? 1));
     const clauses = buildClauses(a, heads, informative, weightOf);
@@ -794,7 +796,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // a programme named and only whom to contact asked for (「制度融資の担当課は？」, not 「助成率と申請先」):
     // its desk first, then the programme (the confidence stays the programme's)
     const lead = ranked[0]?.record;
-    if (!general && lead && named.has(lead.id) && lead.kind === 'program' && kinds.has('desk') && contactWords.some((k) => hasHint(a.folded, k)) && !termWords.some((k) => hasHint(a.folded, k))) {
+    if (!general && lead && named.has(lead.id) && lead.kind === 'program' && kinds.has('desk') && contactWords.some((k) => hasHint(hintText(a.normalized), k)) && !termWords.some((k) => hasHint(hintText(a.normalized), k))) {
       const desk = (lead.desk ?? []).map((id) => kb.byId.get(id)).find((r) => r?.kind === 'desk');
       if (desk) ranked = putFirst(ranked, [ranked.find((x) => x.record.id === desk.id) ?? more(desk.id) ?? { record: desk, score: ranked[0].score, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } }, ranked[0]]);
     }

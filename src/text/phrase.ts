@@ -4,20 +4,35 @@
  * Parts are matched in folded text (src/text/normalize.ts matchKey). Linear in the text: each
  * occurrence of the first part is checked once against a window of fixed size.
  */
-import { matchKey } from './normalize.ts';
+import { fold, matchKey } from './normalize.ts';
+
+/** A run of katakana (with 長音): a word of its own in a hint phrase and in the text a hint is looked for in. */
+const KATAKANA_RUN = /[\u30a1-\u30fa\u30fc]+/g;
+const KATAKANA_ONLY = /^[\u30a1-\u30fa\u30fc]+$/;
+/** Marks the edges of a katakana word in {@link hintText}: never in folded text otherwise. */
+const EDGE = '\u0001';
+
+/**
+ * The folded form of `normalized` that {@link hasHint} reads: each katakana word between
+ * {@link EDGE} marks, so a katakana hint matches a whole word only (センター in 「支援センターに」, not in
+ * 「マシニングセンタ」).
+ */
+export function hintText(normalized: string): string {
+  return fold(normalized.replace(KATAKANA_RUN, (m) => `${EDGE}${m}${EDGE}`));
+}
 
 /** Most characters a 「…」 in a hint phrase may stand for. */
 export const HINT_GAP = 8;
 
-/** The folded parts of hint phrase `phrase` (「…」 or 「...」 separate parts; empty parts dropped). */
+/** The folded parts of hint phrase `phrase` (「…」 or 「...」 separate parts; empty parts dropped; a katakana part is a whole word, see {@link hintText}). */
 export function hintParts(phrase: string): string[] {
   return phrase
     .split(/…+|\.\.\.+/)
-    .map(matchKey)
-    .filter(Boolean);
+    .map((p) => (KATAKANA_ONLY.test(p.normalize('NFKC').trim()) ? `${EDGE}${matchKey(p)}${EDGE}` : matchKey(p)))
+    .filter((p) => p && p !== EDGE + EDGE);
 }
 
-/** Whether `folded` (matchKey'd text) holds the parts in order, each within {@link HINT_GAP} characters of the previous. */
+/** Whether `folded` ({@link hintText} of the question) holds the parts in order, each within {@link HINT_GAP} characters of the previous. */
 export function hasHint(folded: string, parts: readonly string[]): boolean {
   if (!parts.length) return false;
   if (parts.length === 1) return folded.includes(parts[0]);
