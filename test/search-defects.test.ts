@@ -423,6 +423,13 @@ describe('consult intent and the general desk', () => {
   });
 });
 
+describe('EC in everyday words (knowledge/synonyms.yaml EC)', () => {
+  it('「ネットで…売」 allows words in between: 「ネットで全国に売りたい」 is online sales (通信販売)', () => {
+    expect(service.analyze('地元の日本酒をネットで全国に売りたい').synonyms.groupIds.length).toBeGreaterThan(0);
+    expect(service.search('酒屋です。日本酒をネットで全国に売りたいが、今の免許でできる？').hits[0].record.name).toBe('通信販売酒類小売業免許');
+  });
+});
+
 describe('tax measures (knowledge/synonyms.yaml 税制)', () => {
   it('「法人税が安くなる」「税金が軽くなる」 are read as 税制: the national tax measures are found', () => {
     expect(ids('従業員の給料を上げたら法人税が安くなる制度はある？', 1)).toEqual(['ms-1921']);
