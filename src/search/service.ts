@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { KnowledgeRecord, RecordKind } from '../knowledge/schema.ts';
 import { createAnalyzer, type Analysis, type Analyzer } from '../text/analyzer.ts';
 import { findQuantities, fold, matchKey, normalize, type Quantity } from '../text/normalize.ts';
-import { hasHint, hintParts, hintText } from '../text/phrase.ts';
+import { hasHint, hintParts, hintText, hintWord } from '../text/phrase.ts';
 import { SlipFinder, withinOneEdit } from '../text/edit.ts';
 import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
@@ -493,7 +493,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const heads = analyzer.gazetteer.heads(a.entities.records, a.folded);
     // words that only say a desk is wanted (「どこに相談」「窓口」「電話番号」) are a signal, not content
     const ht = hintText(a.normalized);
-    const consultPhrases = consultWords.filter((k) => hasHint(ht, k)).flat().map((k) => k.replaceAll('\u0001', ''));
+    const consultPhrases = consultWords.filter((k) => hasHint(ht, k)).flat().map(hintWord);
     const signal = new Set(a.words.filter((w) => consultPhrases.some((k) => k.includes(w.surface))).map((w) => w.term));
     const weightOf = (t: string) => (signal.has(t) ? CONSULT_WORD_WEIGHT : (a.weights.get(t) ?? 1));
     const clauses = buildClauses(a, heads, informative, weightOf);
@@ -640,8 +640,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
 
   const slips = new SlipFinder(analyzer.gazetteer.recordKeys.keys());
   /** every record's printed text, folded, in one string (≈0.2 M characters; ≈50 ms to make, so made here, not in a turn) */
-  const printedAll = kb.records.map((r) => matchKey(recordPrintedText(r))).join('\n');
-  const catalogueText = () => printedAll;
+  const catalogueText = kb.records.map((r) => matchKey(recordPrintedText(r))).join('\n');
   /**
    * The question with each name written with one character replaced (「よろず支援拠店」) spelt as its
    * record prints it, or undefined when it has none; a slip inside a name written exactly is left alone.
@@ -656,7 +655,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     for (const slip of slips.find(a.folded).sort((x, y) => y.start - x.start)) {
       if (written.some(([s, e]) => s <= slip.at && slip.at < e)) continue;
       // nor is what the catalogue itself writes (脱炭素関連製品 is no slip of 脱炭素関連枠)
-      if (catalogueText().includes(a.folded.slice(slip.start, slip.end))) continue;
+      if (catalogueText.includes(a.folded.slice(slip.start, slip.end))) continue;
       const id = [...(analyzer.gazetteer.recordKeys.get(slip.key) ?? [])][0];
       const printed = id ? printedName(id, slip.key) : undefined;
       if (printed) text = text.slice(0, slip.start) + printed + text.slice(slip.end);
@@ -706,6 +705,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       made.add(d);
       return candidate(d);
     };
+    /** `rec` as ranked, else made now (scored when it is in the pool), else with score 0 (lifted by putFirst) */
+    const candidateOf = (rec: KnowledgeRecord): RankedCandidate => ranked.find((x) => x.record.id === rec.id) ?? more(rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
     const best = bestCandidates(pool, adjustedOf, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1, upper, before);
     for (const d of best) made.add(d);
     let ranked = preferParents(best.map(candidate), clauses, kb.byId, more).filter((c) => kinds.has(c.record.kind));
@@ -724,7 +725,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       for (const id of [...named].slice(0, NAMED_MAX)) {
         const rec = kb.byId.get(id);
         if (!rec || !kinds.has(rec.kind)) continue;
-        const c = ranked.find((x) => x.record.id === id) ?? more(id) ?? { record: rec, score: 0, result: { ref: id, score: 0, matchData: emptyMatchData() } };
+        const c = candidateOf(rec);
         // a variant of the named record (its name contains the name used: 「雇用調整助成金(新型コロナ…特例)」
         // for 「雇用調整助成金」) goes first only when the question uses most of its qualifier — the
         // words its name adds (「女性向けの創業セミナー」 → 女性創業セミナー; not 「経営革新計画の申請」 →
@@ -767,7 +768,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // desk 山口県知財総合支援窓口) gives way to that desk, which the user can call
     if (consult && ranked[0]?.record.kind === 'program' && !named.has(ranked[0].record.id)) {
       const desk = ownDesk(ranked[0].record);
-      if (desk) ranked = putFirst(ranked, [ranked.find((x) => x.record.id === desk.id) ?? more(desk.id) ?? { record: desk, score: ranked[0].score, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } }, ranked[0]]);
+      if (desk) ranked = putFirst(ranked, [candidateOf(desk), ranked[0]]);
     }
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
     let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, a.synonyms.groupIds.length ? (conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0) : null, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
@@ -787,7 +788,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const desk = kb.byId.get(wording.generalDesk);
       const firsts = [...local, ...(desk && !local.includes(desk) ? [desk] : [])];
       if (firsts.length) {
-        ranked = putFirst(ranked, firsts.map((rec) => ranked.find((x) => x.record.id === rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } }));
+        ranked = putFirst(ranked, firsts.map(candidateOf));
         general = true;
         if (local.length) (localPlace = kb.byId.get(a.entities.municipalities[0].id)?.name), (localNames = local.slice(0, wording.replyCards).map((r) => r.name).join('・'));
         conf = Math.max(conf, wording.threshold);
@@ -796,9 +797,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // a programme named and only whom to contact asked for (「制度融資の担当課は？」, not 「助成率と申請先」):
     // its desk first, then the programme (the confidence stays the programme's)
     const lead = ranked[0]?.record;
-    if (!general && lead && named.has(lead.id) && lead.kind === 'program' && kinds.has('desk') && contactWords.some((k) => hasHint(hintText(a.normalized), k)) && !termWords.some((k) => hasHint(hintText(a.normalized), k))) {
+    if (!general && lead?.kind === 'program' && named.has(lead.id) && kinds.has('desk')) {
+      const ht = hintText(a.normalized);
       const desk = (lead.desk ?? []).map((id) => kb.byId.get(id)).find((r) => r?.kind === 'desk');
-      if (desk) ranked = putFirst(ranked, [ranked.find((x) => x.record.id === desk.id) ?? more(desk.id) ?? { record: desk, score: ranked[0].score, result: { ref: desk.id, score: 0, matchData: emptyMatchData() } }, ranked[0]]);
+      if (desk && contactWords.some((k) => hasHint(ht, k)) && !termWords.some((k) => hasHint(ht, k))) ranked = putFirst(ranked, [candidateOf(desk), ranked[0]]);
     }
     if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));

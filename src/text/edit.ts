@@ -51,7 +51,7 @@ export class SlipFinder {
     }
   }
 
-  /** The slips in `text`, at most `max`, none overlapping a name written exactly (`exact(key)` true skips it). */
+  /** The slips in `text` (folded), at most `max`, none overlapping another; a name written exactly is none. */
   find(text: string, max = 3): Slip[] {
     const out: Slip[] = [];
     for (let i = 0; i < text.length && out.length < max; i++) {

@@ -86,14 +86,7 @@ export class Gazetteer {
     for (const rec of kb.records) {
       if ('parent' in rec && rec.parent) this.parents.set(rec.id, rec.parent);
       if (rec.kind === 'area') continue;
-      for (const n of [rec.name, ...rec.aliases]) {
-        const key = matchKey(n);
-        if (this.add({ type: 'record', key, rec })) {
-          let ids = this.recordKeys.get(key);
-          if (!ids) this.recordKeys.set(key, (ids = new Set()));
-          ids.add(rec.id);
-        }
-      }
+      for (const n of [rec.name, ...rec.aliases]) this.addRecord(matchKey(n), rec);
     }
     // a programme's bracketed names that no other record's name or alias writes (shared ones,
     // 「（中心市街地活性化）」, are a topic, not this record's name)
@@ -101,12 +94,7 @@ export class Gazetteer {
     for (const rec of kb.records) {
       for (const key of bracketKeysOf(rec)) {
         if (names.some((k) => k.includes(key) && ![...(this.recordKeys.get(k) ?? [])].every((id) => id === rec.id))) continue;
-        if (this.add({ type: 'record', key, rec })) {
-          let ids = this.recordKeys.get(key);
-          if (!ids) this.recordKeys.set(key, (ids = new Set()));
-          ids.add(rec.id);
-          this.bracketKeys.add(`${key}\0${rec.id}`);
-        }
+        if (this.addRecord(key, rec)) this.bracketKeys.add(`${key}\0${rec.id}`);
       }
     }
     for (const list of this.byFirst.values()) list.sort((x, y) => y.key.length - x.key.length);
@@ -117,6 +105,15 @@ export class Gazetteer {
 
   /** one-character 市町 names (萩): recognised only standing alone before a particle ({@link singleAt}) */
   private readonly single = new Map<string, Entry>();
+
+  /** Adds `key` as a name of `rec` (also to {@link recordKeys}); false when the key is too short. */
+  private addRecord(key: string, rec: KnowledgeRecord): boolean {
+    if (!this.add({ type: 'record', key, rec })) return false;
+    let ids = this.recordKeys.get(key);
+    if (!ids) this.recordKeys.set(key, (ids = new Set()));
+    ids.add(rec.id);
+    return true;
+  }
 
   private add(e: Entry): boolean {
     if (e.type === 'municipality' && [...e.key].length === 1) {

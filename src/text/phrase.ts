@@ -32,6 +32,11 @@ export function hintParts(phrase: string): string[] {
     .filter((p) => p && p !== EDGE + EDGE);
 }
 
+/** A part of {@link hintParts} as the word it matches (without the marks of a katakana word). */
+export function hintWord(part: string): string {
+  return part.replaceAll(EDGE, '');
+}
+
 /** Whether `folded` ({@link hintText} of the question) holds the parts in order, each within {@link HINT_GAP} characters of the previous. */
 export function hasHint(folded: string, parts: readonly string[]): boolean {
   if (!parts.length) return false;
