@@ -398,6 +398,11 @@ describe('consult intent and the general desk', () => {
     expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
     expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
   });
+  it('「…してくれるところ」「…してもらえるところ」 ask for a place that helps, as 「相談できるところ」 does', () => {
+    expect(service.search('値上げの交渉を一緒に考えてくれるところはある？').hits[0].record.name).toBe('価格転嫁サポート窓口');
+    const names = service.search('赤字続きで銀行への返済が苦しい。返済条件の見直しを一緒に考えてくれるところは？').hits.slice(0, 2).map((h) => h.record.name);
+    expect(names).toContain('山口県中小企業活性化協議会');
+  });
   it('asked where to consult, a programme that is the running of its own desk gives way to that desk', () => {
     const names = service.search('知財のことを無料で相談できるところはある？').hits.slice(0, 2).map((h) => h.record.name);
     expect(names).toEqual(['山口県知財総合支援窓口', '知財総合支援窓口運営事業']);
