@@ -398,6 +398,13 @@ describe('consult intent and the general desk', () => {
     expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
     expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
   });
+  it('a consultation whose lead has none of its topical words nor concepts gets the general desk first (a desk found by 相談・窓口 alone is off topic)', () => {
+    for (const q of ['経営のことでいろいろ悩んでいます。何を相談すればいいかも分からないのですが、まずどこに行けばいいですか', '店の経営のことで悩んどる。どこに行けばええ？']) {
+      const r = service.search(q);
+      expect(r.hits[0].record.id, q).toBe(service.wording.generalDesk);
+      expect(r.generalDesk).toBe(true);
+    }
+  });
   it('「…してくれるところ」「…してもらえるところ」 ask for a place that helps, as 「相談できるところ」 does', () => {
     expect(service.search('値上げの交渉を一緒に考えてくれるところはある？').hits[0].record.name).toBe('価格転嫁サポート窓口');
     const names = service.search('赤字続きで銀行への返済が苦しい。返済条件の見直しを一緒に考えてくれるところは？').hits.slice(0, 2).map((h) => h.record.name);

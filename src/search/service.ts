@@ -180,6 +180,9 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   analyzer.setVocabulary({ known, readings: byReading, compound: (x, y) => compounds.get(`${x}\0${y}`) ?? 0 });
   const consultWords = wording.kindHints.desk.map(hintParts).filter((p) => p.length);
   const contactWords = wording.contactWords.map(hintParts).filter((p) => p.length);
+  /** synonym groups that only say a desk is wanted: their canonical word is a desk hint (窓口) */
+  const deskHintWords = new Set(wording.kindHints.desk.map(matchKey));
+  const signalGroups = new Set(analyzer.synonyms.canonicals.flatMap((c, g) => (deskHintWords.has(matchKey(c)) ? [g] : [])));
   const termWords = wording.termWords.map(hintParts).filter((p) => p.length);
   analyzer.endSetup();
   const cues = timeCues(kb.sources);
@@ -783,7 +786,17 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // desks a business of that place is sent to, knowledge/areas.yaml)
     let localPlace: string | undefined;
     let localNames = '';
-    if (consult && !named.size && (topicalKnown.length === 0 || conf < wording.threshold)) {
+    // nor does a lead that has none of the topical words and none of the question's concepts
+    // (「経営のことで色々悩んで…どこに行けば」: a 知財 desk found by 相談 and 窓口 alone is not about 経営)
+    const leadDoc = ranked.length ? postings.numberOf(ranked[0].record.id) : -1;
+    const topicGroups = consult ? a.synonyms.groupIds.filter((g) => !signalGroups.has(g)) : [];
+    const leadOffTopic =
+      leadDoc >= 0 &&
+      topicalKnown.length > 0 &&
+      !(topicGroups.length && concepts.shares(topicGroups)[leadDoc] > 0) &&
+      !kwTerms.has(ranked[0].record.id) &&
+      !topicalKnown.some((t) => MORPH_FIELDS.some((f) => postings.contains(t, f, leadDoc)));
+    if (consult && !named.size && (topicalKnown.length === 0 || leadOffTopic || conf < wording.threshold)) {
       const local = a.entities.municipalities.length ? [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? '')) : [];
       const desk = kb.byId.get(wording.generalDesk);
       const firsts = [...local, ...(desk && !local.includes(desk) ? [desk] : [])];
