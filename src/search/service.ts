@@ -244,8 +244,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return disasterWords;
   };
   const isDeskLike = (rec: KnowledgeRecord) => rec.kind === 'desk' || (rec.kind === 'program' && deskCategories.has(rec.category));
-  const rankContext = (a: Analysis): RankContext => {
-    const ht = hintText(a.normalized);
+  /** `ht`: the question's {@link hintText} (made once per question by the caller) */
+  const rankContext = (a: Analysis, ht: string): RankContext => {
     const kinds = new Set(hints.filter((h) => h.words.some((w) => hasHint(ht, w))).map((h) => h.kind));
     const localDesks = new Set<string>();
     for (const m of a.entities.municipalities) {
@@ -552,7 +552,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // local desks answer whatever the trade: no question of that kind is out of scope)
     const localConsult = signal.size > 0 && a.entities.municipalities.length > 0;
     if (!heads.length && !localConsult && topical.length && unknownTopical.length / topical.length > UNKNOWN_TOPIC_SHARE) return { a, reason: 'unknownTopic' as const, regions: [] as string[] };
-    const ctx = rankContext(a);
+    const ctx = rankContext(a, ht);
     const conceptShare = concepts.shares(a.synonyms.groupIds);
     // every record found gets its adjusted score; only the best few become objects (the rest on demand)
     const fused = fuseScores(index, clauses, conceptShare, postings, fromPostings);
@@ -604,7 +604,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       }
       return (adjusted[d] = sc);
     };
-    return { a, reason: null, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
+    return { a, reason: null, ht, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named };
   };
 
   /**
@@ -699,7 +699,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     const ev = evidence(query, kinds);
     const { a } = ev;
     if (ev.reason !== null) return notAnswered(query, a.normalized, ev.reason, 0, ev.regions);
-    const { heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named } = ev;
+    const { ht, heads, signal, weightOf, clauses, explained, kwTerms, topical, ctx, conceptShare, coverage, fused, inPool, pool, adjustedOf, upper, before, named } = ev;
     const candidate = (d: number): RankedCandidate => ({ record: recordAt[d]!, score: adjustedOf(d), result: fused.result(d) });
     const made = new Set<number>();
     const more = (id: string): RankedCandidate | undefined => {
@@ -811,7 +811,6 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // its desk first, then the programme (the confidence stays the programme's)
     const lead = ranked[0]?.record;
     if (!general && lead?.kind === 'program' && named.has(lead.id) && kinds.has('desk')) {
-      const ht = hintText(a.normalized);
       const desk = (lead.desk ?? []).map((id) => kb.byId.get(id)).find((r) => r?.kind === 'desk');
       if (desk && contactWords.some((k) => hasHint(ht, k)) && !termWords.some((k) => hasHint(ht, k))) ranked = putFirst(ranked, [candidateOf(desk), ranked[0]]);
     }

@@ -54,8 +54,8 @@ export const AnswersWording = z.strictObject({
   contactWords: z.array(z.string().min(1)).default([]),
   /** words asking a programme's terms (補助率, 上限, 期間 …): with one of them the programme itself stays first */
   termWords: z.array(z.string().min(1)).default([]),
-  /** desk types (`deskType`) put first for a consultation question naming a 市町 and nothing topical: its 商工会議所・商工会 */
-  localDeskTypes: z.array(z.string().min(1)).default(['商工会議所', '商工会']),
+  /** desk types (`deskType`) put first for a consultation question naming a 市町 and nothing topical (intents/answers.yaml: 商工会議所, 商工会); none: the general desk alone */
+  localDeskTypes: z.array(z.string().min(1)).default([]),
   reply: z.strictObject({
     found: z.string().min(1),
     notFound: z.string().min(1),
@@ -65,9 +65,9 @@ export const AnswersWording = z.strictObject({
     empty: z.string().min(1),
     more: z.string().min(1),
     /** first line when nothing topical matched a consultation question and the general desk comes first */
-    generalDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。経営のご相談は幅広く {deskName} が受け付けています。'),
+    generalDeskFirst: z.string().min(1),
     /** the same for a question naming a 市町 or locality: {place} the 市町, {deskName} its 商工会議所・商工会 (joined with 「・」) */
-    localDeskFirst: z.string().min(1).default('「{query}」に当てはまる特定の制度・窓口は見つかりませんでした。{place}の事業者の経営相談は、地元の {deskName} が受け付けています。'),
+    localDeskFirst: z.string().min(1),
   }),
   card: z.strictObject({
     desk: z.string().min(1),

@@ -233,8 +233,10 @@ export class Gazetteer {
   }
 }
 
+/** Kinds of programme as printed in the sources (補助金, 助成金 … 共済): a name ending in one is a programme's name. */
+const PROGRAMME_KINDS = ['補助金', '助成金', '奨励金', '給付金', '交付金', '融資', '共済'];
 /** An alias ending in a kind of programme (〇〇補助金, 〇〇助成金, 〇〇融資, 〇〇共済 …) is a programme's name, never a generic word. */
-const PROGRAMME_NAME = /.(?:補助金|助成金|奨励金|給付金|交付金|融資|共済)$/;
+const PROGRAMME_NAME = new RegExp(`.(?:${PROGRAMME_KINDS.join('|')})$`);
 
 /** An alias that occurs in the text of this many other records (or more) is a generic word. */
 export const GENERIC_ALIAS_RECORDS = 3;
@@ -347,8 +349,8 @@ function bracketKeysOf(rec: KnowledgeRecord): string[] {
   return [...new Set(bracketNames(rec.name).map(matchKey))].filter((k) => !own.has(k));
 }
 
-/** How the name of a scheme ends (補助金 … 共済 as {@link PROGRAMME_NAME}, and 制度, 事業, 保証, 税制). */
-const BRACKET_SCHEME = /.(?:補助金|助成金|奨励金|給付金|交付金|融資|共済|制度|事業|保証|税制)$/;
+/** How the name of a scheme ends: a kind of programme ({@link PROGRAMME_KINDS}) or 制度, 事業, 保証, 税制. */
+const BRACKET_SCHEME = new RegExp(`.(?:${[...PROGRAMME_KINDS, '制度', '事業', '保証', '税制'].join('|')})$`);
 /** The text inside one pair of round brackets (after {@link normalize}: （） are (). */
 const BRACKETED = /\(([^()]+)\)/g;
 const HAS_LETTER = /\p{L}/u;

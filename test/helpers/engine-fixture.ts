@@ -3,6 +3,7 @@
  * the real knowledge when it loads, and an engine over either with an in-memory store.
  */
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 import type { TurnResult } from '../../src/core/types.ts';
 import { createEngine, type DialogueEngine } from '../../src/dialogue/engine.ts';
 import { MemoryConversationStore } from '../../src/dialogue/memory-store.ts';
@@ -33,6 +34,13 @@ export function searchFor(kb: KnowledgeBase): Promise<SearchService> {
 }
 
 /** A fresh engine with its own in-memory store. */
+/** The first hit of `question`, after checking the search answered it (fails the test otherwise). */
+export function firstAnswer(service: SearchService, question: string): ReturnType<SearchService['search']>['hits'][number]['record'] {
+  const r = service.search(question);
+  expect(r.answered, question).toBe(true);
+  return r.hits[0].record;
+}
+
 export async function engineFor(kb: KnowledgeBase): Promise<{ engine: DialogueEngine; store: MemoryConversationStore }> {
   const store = new MemoryConversationStore({ sweepMs: 0 });
   const engine = await createEngine({ search: await searchFor(kb), store });
