@@ -168,6 +168,16 @@ describe('6: other prefectures', () => {
     expect(service.analyze('東京都の中小企業向けの家賃助成ってまだやってる？').otherRegions).toEqual(['東京都']);
     expect(service.analyze('東京の企業向け展示会に出展したい').otherRegions).toEqual([]);
   });
+  it('another place qualifying a business that a case particle makes another party of the story is only mentioned', () => {
+    expect(service.analyze('東京の医療機器メーカーと組んで手術器具を開発したい。使える補助は？').otherRegions).toEqual([]);
+    expect(service.analyze('愛知の完成車メーカーがEVシフトを進めていて、仕事が減りそう').otherRegions).toEqual([]);
+    expect(service.analyze('大阪の会社から受注した').otherRegions).toEqual([]);
+    // the asker's business, or where the help is wanted, is still elsewhere
+    expect(service.analyze('大阪のメーカーです。使える補助金は？').otherRegions).toEqual(['大阪']);
+    expect(service.analyze('広島県の工場で使える補助金').otherRegions).toEqual(['広島県']);
+    const r = service.search('東京の医療機器メーカーと組んで手術器具を開発したい。使える補助は？');
+    expect(r.reason).not.toBe('otherRegion');
+  });
   it('a place inside a clause describing someone else (「大阪で働いている経験者」) is only mentioned; one where the business or programme is, is not', () => {
     expect(service.analyze('東京や大阪で働いている経験者を中途で採りたい').otherRegions).toEqual([]);
     expect(service.analyze('福岡で働いている人の採用を増やしたい').otherRegions).toEqual([]);
@@ -397,6 +407,12 @@ describe('consult intent and the general desk', () => {
     expect(kb.byId.get(r.hits[0].record.id)?.name).toBe('下関商工会議所');
     expect(r.reply.split('\n')[0]).toContain('下関市の事業者の経営相談は');
     expect(kb.byId.get(ids('宇部でパン屋をしています。町の中で経営の相談はできますか', 1)[0])?.name).toBe('宇部商工会議所');
+  });
+  it('「相談は…どこ」「相談は…誰」 ask for a desk as 「どこに相談」 does', () => {
+    const r = service.search('光市で運送業をしています。経営の相談はどこにすればいいですか？');
+    expect(r.answered).toBe(true);
+    expect(r.generalDesk).toBe(true);
+    expect(kb.byId.get(r.hits[0].record.id)?.deskType).toMatch(/^(商工会議所|商工会)$/);
   });
   it('a consultation whose lead has none of its topical words nor concepts gets the general desk first (a desk found by 相談・窓口 alone is off topic)', () => {
     for (const q of ['経営のことでいろいろ悩んでいます。何を相談すればいいかも分からないのですが、まずどこに行けばいいですか', '店の経営のことで悩んどる。どこに行けばええ？']) {

@@ -158,7 +158,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const wording = options.wording ?? loadAnswersWording();
   const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
   const savedExtras = saved ? indexExtras(saved) : undefined;
-  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads, setupSegments: savedExtras?.segments });
+  const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads, partyHeads: wording.partyHeads, setupSegments: savedExtras?.segments });
   const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));

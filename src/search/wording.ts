@@ -14,6 +14,8 @@ export const AnswersWording = z.strictObject({
   /** other spellings of the home region (やまぐち): a programme name beginning with one of them or homeRegion claims to be the prefecture's own */
   homeRegionAliases: z.array(z.string().min(1)).default([]),
   regionHeads: z.array(z.string().min(1)).default([]),
+  /** those of regionHeads that name a business (会社, メーカー): only mentioned when a case particle makes it another party (「東京のメーカーと組んで」) */
+  partyHeads: z.array(z.string().min(1)).default([]),
   replyCards: z.number().int().min(1).max(10),
   threshold: z.number().min(0).max(1),
   outOfScope: z.array(z.string().min(1)).default([]),

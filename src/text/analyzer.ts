@@ -99,6 +99,11 @@ export interface AnalyzerOptions {
    */
   regionHeads?: readonly string[];
   /**
+   * Those of the regionHeads that name a business (会社, メーカー): another place qualifying one is only
+   * mentioned when a case particle after it makes it another party (「東京のメーカーと組んで」).
+   */
+  partyHeads?: readonly string[];
+  /**
    * Segmentations of the set-up texts (synonym members, keywords) saved with the index
    * (src/search/index-store.ts setupSegmentations): read instead of tokenising them again at start-up.
    */
@@ -112,6 +117,8 @@ const WORD_RUN = /[\p{L}\p{N}ー]+/gu;
 const ASCII_WORD = /^[a-z0-9]+$/;
 const HAS_LETTER = /[\p{L}]/u;
 const PREFECTURE_SUFFIX = new Set(['県', '府', '都', '道']);
+/** Case particles after a business noun that make it another party of the story (が, と, や, を, に, から, へ, より). */
+const PARTY_PARTICLES = new Set(['が', 'と', 'や', 'を', 'に', 'から', 'へ', 'より']);
 /** Titles after a surname (山口さん): the home region's name before one is a person. */
 const PERSON_TITLES = new Set(['さん', '様', 'さま', '氏', '君', 'くん', '社長', '先生']);
 const MUNICIPALITY_SUFFIX = new Set(['市', '町', '村', '区', '郡']);
@@ -643,7 +650,7 @@ export class Analyzer {
       // 「福岡や広島の大学生」: the の after the list of places decides for each of them
       const afterList = this.placeListEnd(toks, nextAt);
       const no = toks[afterList];
-      if (no && no.pos === '助詞' && no.pos_detail_1 === '連体化' && !this.qualifiesRegionHead(toks, afterList + 1)) continue;
+      if (no && no.pos === '助詞' && no.pos_detail_1 === '連体化' && (!this.qualifiesRegionHead(toks, afterList + 1) || this.namesOtherParty(toks, afterList + 1))) continue;
       if (!out.includes(place)) out.push(place);
     }
     return out;
@@ -704,6 +711,26 @@ export class Analyzer {
       k++;
     }
     return true;
+  }
+
+  /**
+   * Whether the noun phrase starting at token `from` ends in one of the
+   * {@link AnalyzerOptions.partyHeads} (a business: 会社, メーカー) and is followed by a case particle
+   * that makes it another party of the story (「東京のメーカーと組んで」「愛知の完成車メーカーが…」「大阪の会社
+   * から受注」): not the asker's business, which says what it is (「大阪の会社です」) or where the help is
+   * wanted (「広島の工場で使える」).
+   */
+  private namesOtherParty(toks: Token[], from: number): boolean {
+    const heads = this.options.partyHeads;
+    if (!heads?.length) return false;
+    let i = from;
+    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
+    let phrase = '';
+    let k = i;
+    for (; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    if (!phrase || !heads.some((h) => phrase.endsWith(h))) return false;
+    const next = toks[k];
+    return !!next && next.pos === '助詞' && PARTY_PARTICLES.has(next.surface_form);
   }
 
   /**
