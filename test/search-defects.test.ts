@@ -412,7 +412,7 @@ describe('consult intent and the general desk', () => {
     const r = service.search('光市で運送業をしています。経営の相談はどこにすればいいですか？');
     expect(r.answered).toBe(true);
     expect(r.generalDesk).toBe(true);
-    expect(kb.byId.get(r.hits[0].record.id)?.deskType).toMatch(/^(商工会議所|商工会)$/);
+    expect((kb.byId.get(r.hits[0].record.id) as { deskType?: string } | undefined)?.deskType).toMatch(/^(商工会議所|商工会)$/);
   });
   it('a consultation whose lead has none of its topical words nor concepts gets the general desk first (a desk found by 相談・窓口 alone is off topic)', () => {
     for (const q of ['経営のことでいろいろ悩んでいます。何を相談すればいいかも分からないのですが、まずどこに行けばいいですか', '店の経営のことで悩んどる。どこに行けばええ？']) {
