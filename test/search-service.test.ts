@@ -7,7 +7,7 @@ import { loadKnowledgeOrThrow, type KnowledgeBase } from '../src/knowledge/load.
 import { cardText, recordCard } from '../src/search/answer.ts';
 import { indexExtras, indexPath, loadSavedIndex } from '../src/search/index-store.ts';
 import { buildClauses, runClauses } from '../src/search/query.ts';
-import { createSearchService, type SearchService } from '../src/search/service.ts';
+import { copyCard, createSearchService, type SearchService } from '../src/search/service.ts';
 import { loadAnswersWording } from '../src/search/wording.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'search-kb');
@@ -194,5 +194,24 @@ describe('cards', () => {
     const text = cardText(recordCard(kb.byId.get('sogyo-shien-2013')!, kb));
     expect(text).toContain('平成25〜28年度');
     expect(text).toContain('出典: やまぐち商工業推進計画、2013年度');
+  });
+});
+
+describe('cards handed out', () => {
+  it('are copies: a caller editing one (the dialogue adds buttons, drops fields) does not change the next answer’s', () => {
+    const first = service.search('設備投資に使える補助金はある？');
+    expect(first.answered).toBe(true);
+    const card = first.cards[0];
+    const copy = copyCard(card);
+    expect(copy).toEqual(card);
+    copy.fields.push({ label: 'x', value: 'y' });
+    (copy.actions ??= []).push({ label: 'b', value: 'v' });
+    if (copy.fields[0]) copy.fields[0].value = 'changed';
+    expect(card.fields.some((f) => f.value === 'changed' || f.label === 'x')).toBe(false);
+    card.fields.length = 0;
+    (card.actions ??= []).push({ label: 'edited', value: 'edited' });
+    const again = service.search('設備投資に使える補助金はある？').cards[0];
+    expect(again.fields.length).toBeGreaterThan(0);
+    expect(again.actions?.some((a) => a.label === 'edited') ?? false).toBe(false);
   });
 });
