@@ -324,3 +324,29 @@ describe('real knowledge: the one-shot message of a small manufacturer wanting t
     expect(turnText(misses)).toMatch(/企業立地促進補助金 — 新規の企業立地・拡大投資.*向けです/);
   });
 });
+
+describe('real knowledge: a question the search is not sure of', () => {
+  let engine: Awaited<ReturnType<typeof engineFor>>['engine'] | null = null;
+  beforeAll(async () => {
+    const real = (await import('./helpers/engine-fixture.ts')).realKb();
+    if (real) engine = (await engineFor(real)).engine;
+  });
+  it('says not found, gives the general desk and offers the nearest records as buttons marked as possibly related, not as the answer', async () => {
+    if (!engine) return;
+    const [t] = await talk(engine, 'rel1', 'ベテランの板金職人が辞める前に、若手に腕を教え込む仕組みを作りたい。研修の費用を見てもらえる？');
+    expect(t.replies.length).toBeLessThanOrEqual(3); // Teams: at most 3 activities a turn
+    const first = t.replies[0];
+    expect(first.type === 'text' && first.text).toMatch(/見つかりませんでした/);
+    expect(first.type === 'text' && first.text).not.toMatch(/近いかもしれない/); // the names are buttons, not repeated in the text
+    const cards = t.replies.find((r) => r.type === 'cards');
+    expect(cards?.type === 'cards' && cards.cards[0].title).toMatch(/よろず支援拠点/);
+    const choices = t.replies.find((r) => r.type === 'choices');
+    expect(choices?.type === 'choices' && choices.text).toMatch(/近いかもしれない/);
+    const related = choices?.type === 'choices' ? choices.choices.filter((c) => c.value.startsWith('detail:')) : [];
+    expect(related.length).toBeGreaterThan(0);
+    expect(related.length).toBeLessThanOrEqual(3);
+    // a button shows that record in full
+    const [detail] = [await engine.handle('rel1', { type: 'choice', value: related[0].value })];
+    expect(turnText(detail)).toContain(related[0].label);
+  });
+});

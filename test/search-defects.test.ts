@@ -561,3 +561,26 @@ describe('personal matters (intents/answers.yaml outOfScope)', () => {
     expect(service.search('従業員が親の介護で辞めそう。両立の支援は？').answered).toBe(true);
   });
 });
+
+describe('not found, with the nearest records offered', () => {
+  it('a question under the threshold whose best candidates came near names up to three as possibly related, never as hits', () => {
+    const r = service.search('ベテランの板金職人が辞める前に、若手に腕を教え込む仕組みを作りたい。研修の費用を見てもらえる？');
+    expect(r.answered).toBe(false);
+    expect(r.reason).toBe('lowConfidence');
+    expect(r.hits).toEqual([]);
+    expect(r.confidence).toBeGreaterThanOrEqual(service.wording.relatedMin);
+    expect(r.related?.length).toBeGreaterThan(0);
+    expect(r.related!.length).toBeLessThanOrEqual(service.wording.relatedCount);
+    expect(r.related!.map((h) => h.record.id)).not.toContain(service.wording.generalDesk);
+    expect(r.reply).toMatch(/見つかりませんでした[\s\S]*近いかもしれない制度・窓口/);
+    for (const h of r.related!) expect(r.reply).toContain(h.record.name);
+  });
+  it('a programme name the catalogue lacks, another prefecture or a personal matter gets no related records', () => {
+    for (const q of ['やまぐち未来ドローン導入給付金の申請方法', '福岡県の補助金を知りたい', '医療費控除の申告のしかた']) {
+      const r = service.search(q);
+      expect(r.answered, q).toBe(false);
+      expect(r.related, q).toBeUndefined();
+      expect(r.reply, q).not.toMatch(/近いかもしれない/);
+    }
+  });
+});

@@ -349,15 +349,17 @@ export function searchAnswer(search: SearchService | null, message: string, data
   if (!search) return { replies: text(wording(data, 'error')), suggestions: [], results: [], answered: false, normalized: message };
   const { searchCards, searchMore } = data.flow;
   const res = search.search(message, { top: searchCards + searchMore });
-  const head = res.answered ? res.reply.split('\n\n')[0] : res.reply;
+  // a not-found reply's line of possibly related records becomes buttons here
+  const head = res.answered || res.related?.length ? res.reply.split('\n\n')[0] : res.reply;
   const cards = res.cards.slice(0, res.answered ? searchCards : undefined).map((c) => {
     const rec = search.kb.byId.get(c.id);
     return { ...c, title: rec ? schemeTitle(data, search.kb, rec, c.title) : c.title, actions: c.actions ?? [detailChoice(data, c.id)] };
   });
-  const more = res.answered ? res.hits.slice(searchCards).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` })) : [];
+  const more = (res.answered ? res.hits.slice(searchCards) : (res.related ?? [])).map((h) => ({ label: h.record.name, value: `${CHOICE_PREFIX.detail}${h.record.id}` }));
   const onward = wordingChoices(data, 'search.onward');
   const replies: OutgoingMessage[] = [...text(head), ...(cards.length ? [{ type: 'cards' as const, cards }] : [])];
-  if (more.length || onward.length) replies.push({ type: 'choices', text: wording(data, more.length ? 'search.more' : 'search.next'), choices: [...more, ...onward] });
+  const moreText = !more.length ? 'search.next' : res.answered ? 'search.more' : 'search.related';
+  if (more.length || onward.length) replies.push({ type: 'choices', text: wording(data, moreText), choices: [...more, ...onward] });
   const shown = res.answered ? res.hits : res.cards.map((c) => search.kb.byId.get(c.id)).filter((r): r is KnowledgeRecord => !!r).map((record) => ({ record }));
   const suggested = shown.slice(0, res.answered ? searchCards : undefined);
   return {

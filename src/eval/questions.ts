@@ -150,6 +150,37 @@ function printConfidence(results: SetResult[], threshold: number): void {
   }
 }
 
+/**
+ * Per set, the questions not answered for low confidence: how many in scope were offered possibly
+ * related records (SearchResponse.related) and held the record asked for among them, and how many
+ * out-of-scope ones were offered any.
+ */
+function printRelated(results: SetResult[]): void {
+  process.stdout.write('\nnot answered for low confidence: in scope with related records offered (the one asked for among them) / in scope; out of scope offered related / out of scope\n');
+  for (const r of results) {
+    let inScope = 0;
+    let offered = 0;
+    let hit = 0;
+    let oos = 0;
+    let oosOffered = 0;
+    r.questions.forEach((q, i) => {
+      const resp = r.responses[i];
+      if (resp.answered || resp.reason !== 'lowConfidence') return;
+      const related = resp.related ?? [];
+      if (q.expect_kind === 'none') {
+        oos++;
+        if (related.length) oosOffered++;
+        return;
+      }
+      inScope++;
+      if (!related.length) return;
+      offered++;
+      if (rankOf(related.map((h) => h.record.name), q.expect) > 0) hit++;
+    });
+    process.stdout.write(`  ${r.label.padEnd(11)}${offered} (${hit}) / ${inScope}; out of scope ${oosOffered} / ${oos}\n`);
+  }
+}
+
 /** Runs the question eval on every set (the `npm run eval` part). */
 export async function run(): Promise<void> {
   const kb = loadKnowledgeOrThrow(process.env.KNOWLEDGE_DIR ?? DEFAULT_KNOWLEDGE_DIR);
@@ -158,6 +189,7 @@ export async function run(): Promise<void> {
   const results = defaultSets().map(([label, file]) => runSet(label, file, kb, service, baselines));
   printTable(results, kb.records.length);
   printConfidence(results, service.wording.threshold);
+  printRelated(results);
   printMisses(results[0]);
 }
 
@@ -173,6 +205,7 @@ export async function evaluateQuestions(file?: string): Promise<Metrics> {
   const r = runSet(basename(path), path, kb, service, [jaBaseline(kb), bigramBaseline(kb)]);
   printTable([r], kb.records.length);
   printConfidence([r], service.wording.threshold);
+  printRelated([r]);
   printMisses(r);
   return r.metrics[0][1];
 }

@@ -63,6 +63,12 @@ export interface SearchResponse {
   reason?: NotAnsweredReason;
   /** true when nothing topical matched and the general desk comes first (a consultation question) */
   generalDesk?: boolean;
+  /**
+   * not answered for low confidence, yet the best candidates came near (confidence ≥ intents/answers.yaml
+   * `relatedMin`): up to `relatedCount` of them, offered as possibly related — never as the answer
+   * (`reply` names them in `reply.related`'s line after the not-found text)
+   */
+  related?: SearchHit[];
 }
 
 /** The search service over one KnowledgeBase. `search` never throws. */
@@ -307,7 +313,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return desk ? [cardOf(desk)] : [];
   };
 
-  const notAnswered = (query: string, normalized: string, reason: NotAnsweredReason, conf: number, regions: string[] = []): SearchResponse => {
+  const notAnswered = (query: string, normalized: string, reason: NotAnsweredReason, conf: number, regions: string[] = [], related: SearchHit[] = []): SearchResponse => {
     const desk = kb.byId.get(wording.generalDesk);
     const deskName = desk?.name ?? wording.generalDeskName;
     const phone = desk?.kind === 'desk' ? desk.phone : undefined;
@@ -321,7 +327,18 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     } else reply = fill(wording.reply.notFound, { query: quoted, deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: quoted, deskName })!;
     // a programme name the catalogue does not have: say which
     if (reason === 'unknownName' && regions.length) reply = fill(wording.reply.notFound, { query: regions.join('・'), deskName, phone }) ?? fill(wording.reply.notFoundNoPhone, { query: regions.join('・'), deskName })!;
-    return { query, normalized, answered: false, hits: [], reply, cards: reason === 'empty' ? [] : generalDeskCard(), confidence: conf, reason };
+    const relatedLine = related.length ? fill(wording.reply.related ?? '', { names: related.map((h) => h.record.name).join('、') }) : null;
+    return {
+      query,
+      normalized,
+      answered: false,
+      hits: [],
+      reply: relatedLine ? `${reply}\n\n${relatedLine}` : reply,
+      cards: reason === 'empty' ? [] : generalDeskCard(),
+      confidence: conf,
+      reason,
+      ...(relatedLine ? { related } : {}),
+    };
   };
 
   /**
@@ -823,7 +840,16 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const desk = (lead.desk ?? []).map((id) => kb.byId.get(id)).find((r) => r?.kind === 'desk');
       if (desk && contactWords.some((k) => hasHint(ht, k)) && !termWords.some((k) => hasHint(ht, k))) ranked = putFirst(ranked, [candidateOf(desk), ranked[0]]);
     }
-    if (conf < wording.threshold) return notAnswered(query, a.normalized, 'lowConfidence', conf);
+    if (conf < wording.threshold) {
+      // not an answer, but the nearest records, offered as such: a way on besides the general desk
+      // (each offered by its name, so its name holds one of the question's topical words — the user sees why)
+      const namesTopic = (id: string) => {
+        const d = postings.numberOf(id);
+        return d >= 0 && topicalKnown.some((t) => postings.contains(t, 'name', d));
+      };
+      const related = conf >= wording.relatedMin ? ranked.filter((r) => r.record.id !== wording.generalDesk && namesTopic(r.record.id)).slice(0, wording.relatedCount).map((r) => ({ record: r.record, score: r.score })) : [];
+      return notAnswered(query, a.normalized, 'lowConfidence', conf, [], related);
+    }
     const hits: SearchHit[] = ranked.slice(0, top).map((r) => ({ record: r.record, score: r.score }));
     // the reply's cards now, the other hits' when first read (a caller ranking 30 desks reads none of them)
     const shown = hits.slice(0, wording.replyCards).map((h) => cardOf(h.record));

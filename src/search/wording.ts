@@ -42,6 +42,10 @@ export const AnswersWording = z.strictObject({
   /** words a scheme's name holds (補助, 融資, 事業 …): a 「山口県〇〇」 programme name is compared with the names holding one (none: with all) */
   schemeWords: z.array(z.string().min(1)).default([]),
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
+  /** a question not answered for low confidence whose best candidate has at least this confidence gets the best candidates as possibly related (1: never) */
+  relatedMin: z.number().min(0).max(1).default(1),
+  /** how many possibly related records at most */
+  relatedCount: z.number().int().min(1).max(5).default(3),
   /** score multiplier of the records of a source file (knowledge/sources.yaml `file`), e.g. national records below local ones */
   sourcePrior: z.record(z.string(), z.number().positive()).default({}),
   /** sources (knowledge/sources.yaml `file`) of the national programmes, for a question saying 国 or 県 (Analysis.scope) */
@@ -65,6 +69,8 @@ export const AnswersWording = z.strictObject({
     outOfScope: z.string().min(1),
     otherRegion: z.string().min(1),
     empty: z.string().min(1),
+    /** the line after a not-found reply that offers the possibly related records: {names} joined with 「、」 */
+    related: z.string().min(1).optional(),
     more: z.string().min(1),
     /** first line when nothing topical matched a consultation question and the general desk comes first */
     generalDeskFirst: z.string().min(1),
