@@ -19,8 +19,13 @@ const USAGE = 'usage: ask "<question>" [--json] [--top N] | ask --batch <file.js
  * The `results` array of the JSON contract. `score` rounded to 4 decimals; `source` is where the
  * record is printed (「001 L1530-1531」), for staff (cards shown to business owners do not carry it).
  */
-export function resultsJson(res: SearchResponse): { id: string; kind: string; name: string; score: number; source: string }[] {
-  return res.hits.map((h) => ({ id: h.record.id, kind: h.record.kind, name: h.record.name, score: Math.round(h.score * 1e4) / 1e4, source: sourceRef(h.record) }));
+export function resultsJson(res: SearchResponse, hits = res.hits): { id: string; kind: string; name: string; score: number; source: string }[] {
+  return hits.map((h) => ({ id: h.record.id, kind: h.record.kind, name: h.record.name, score: Math.round(h.score * 1e4) / 1e4, source: sourceRef(h.record) }));
+}
+
+/** `related` of a not-found answer (possibly related records, not results), when it has any. */
+function relatedJson(res: SearchResponse): { related?: ReturnType<typeof resultsJson> } {
+  return res.related?.length ? { related: resultsJson(res, res.related) } : {};
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -79,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       const res = service.search(item.q, { top });
-      if (values.json) out.push(JSON.stringify({ id, answered: res.answered, results: resultsJson(res) }));
+      if (values.json) out.push(JSON.stringify({ id, answered: res.answered, results: resultsJson(res), ...relatedJson(res) }));
       else out.push(`${String(id)}\t${res.answered ? 'answered' : 'not found'}\t${res.hits[0]?.record.name ?? ''}`);
     }
     process.stdout.write(out.length ? out.join('\n') + '\n' : '');
@@ -88,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const res = service.search(question, { top });
   if (values.json) {
-    process.stdout.write(JSON.stringify({ query: res.query, answered: res.answered, results: resultsJson(res), reply: res.reply }) + '\n');
+    process.stdout.write(JSON.stringify({ query: res.query, answered: res.answered, results: resultsJson(res), ...relatedJson(res), reply: res.reply }) + '\n');
   } else process.stdout.write(res.reply + '\n');
   return 0;
 }
