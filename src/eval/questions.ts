@@ -41,11 +41,17 @@ export interface ConfidenceSplit {
   outOfScope: number[];
 }
 
-/** Splits a set's confidences by whether the first answer was right (see {@link ConfidenceSplit}). */
-export function confidenceSplit(r: SetResult): ConfidenceSplit {
+/**
+ * Splits a set's confidences by whether the first answer was right (see {@link ConfidenceSplit}).
+ * With `threshold`, a question the search left unanswered counts below it even when its confidence
+ * reached it (a close call, intents/answers.yaml `closeCall`): the utility at the threshold is that of
+ * what users get.
+ */
+export function confidenceSplit(r: SetResult, threshold?: number): ConfidenceSplit {
   const out: ConfidenceSplit = { right: [], wrong: [], outOfScope: [] };
   r.questions.forEach((q, i) => {
-    const resp = r.responses[i];
+    const raw = r.responses[i];
+    const resp = threshold !== undefined && !raw.answered && raw.confidence >= threshold ? { ...raw, confidence: Math.max(0, threshold - 0.01) } : raw;
     if (q.expect_kind === 'none') out.outOfScope.push(resp.confidence);
     else if (rankOf(resp.hits.map((h) => h.record.name), q.expect) === 1) out.right.push(resp.confidence);
     else out.wrong.push(resp.confidence);
@@ -134,7 +140,7 @@ function printTable(results: SetResult[], records: number): void {
 }
 
 function printConfidence(results: SetResult[], threshold: number): void {
-  const splits = results.map((r) => ({ label: r.label, c: confidenceSplit(r) }));
+  const splits = results.map((r) => ({ label: r.label, c: confidenceSplit(r, threshold) }));
   const devT = bestThreshold(splits[0].c);
   process.stdout.write(`\nconfidence of first answers (quantiles min p10 p25 p50 p75 p90 max; histogram of 0.1 bins 0.0…0.9+); threshold ${threshold}\n`);
   for (const { label, c } of splits) {
