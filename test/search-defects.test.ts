@@ -584,3 +584,25 @@ describe('not found, with the nearest records offered', () => {
     }
   });
 });
+
+describe('places are places, and payments are programme names', () => {
+  it('a record whose name is only a place (a dataset desk called 「山口県」) is not named by a question mentioning the place', () => {
+    expect(kb.records.some((r) => r.name === '山口県')).toBe(true);
+    const a = service.analyze('山口県の税金で何か申告が必要になりますか？');
+    expect(a.entities.records.map((r) => r.matched)).not.toContain('山口県');
+    const r = service.search('山口県の税金で何か申告が必要になりますか？');
+    expect(r.hits.some((h) => h.record.name === '山口県')).toBe(false);
+  });
+  it('another place’s 商工会議所, 商工会 or 役所 is elsewhere', () => {
+    expect(service.search('大阪市の商工会議所の電話番号を教えて').reason).toBe('otherRegion');
+    expect(service.search('福岡県庁の窓口はどこ？').reason).toBe('otherRegion');
+    // ours are answered
+    expect(service.search('下関の商工会議所の電話番号を教えて').answered).toBe(true);
+  });
+  it('a 〇〇応援金 or 〇〇協力金 no record has is an unknown programme name', () => {
+    const r = service.search('やまぐち理容室応援金の申請方法を教えて');
+    expect(r.reason).toBe('unknownName');
+    expect(r.reply).toContain('やまぐち理容室応援金');
+    expect(service.search('周南市テイクアウト協力金はまだもらえる？').reason).toBe('unknownName');
+  });
+});

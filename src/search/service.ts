@@ -483,6 +483,13 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
    * 市町 (folded: 「やまぐち」「山口県」「宇部市」; also a 市町 without 市/町, 「宇部〇〇」), else null. The
    * home region may begin before the name as read (kuromoji splits やまぐち into や/ま/ぐち).
    */
+  /** The name as typed, from where the home region begins when it begins before the name as read (「やまぐち理容室応援金」, read from ぐち). */
+  const typedName = (a: Analysis, np: Analysis['namedPrograms'][number]): string => {
+    for (const h of homeKeys) {
+      for (let s = Math.max(0, np.start - h.length + 1); s < np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return a.normalized.slice(s, np.end);
+    }
+    return np.text;
+  };
   const ownPlace = (a: Analysis, np: Analysis['namedPrograms'][number]): string | null => {
     for (const h of homeKeys) {
       for (let s = Math.max(0, np.start - h.length + 1); s <= np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return h;
@@ -564,11 +571,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       const unknownLong = !place && words.length >= LONG_NAME_MODIFIERS && !programmeNameKeys.some((n) => words.filter((m) => n.includes(m)).length >= words.length - 1);
       // a record's name typed with one slip whose words are all known (「人財開発支援助成金」): read again with it
       const slip = unknownModifier || unknownOwn || unknownLong ? undefined : nearName(key);
-      if (slip) return { a, reason: 'unknownName' as const, regions: [np.text], retry: a.normalized.slice(0, np.start) + slip + a.normalized.slice(np.end) };
+      if (slip) return { a, reason: 'unknownName' as const, regions: [typedName(a, np)], retry: a.normalized.slice(0, np.start) + slip + a.normalized.slice(np.end) };
       if (unknownModifier || unknownOwn || unknownLong) {
         // a record's name typed with one slip (「キャリヤアップ助成金」): `evidence` reads the text again with that name
         const near = nearName(key);
-        return { a, reason: 'unknownName' as const, regions: [np.text], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
+        return { a, reason: 'unknownName' as const, regions: [typedName(a, np)], retry: near && a.normalized.slice(0, np.start) + near + a.normalized.slice(np.end) };
       }
     }
     // most topical words unknown to the catalogue

@@ -14,7 +14,9 @@
  *  - quantities with units (「５千万円」「２０人」).
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { Gazetteer, type Entities } from './gazetteer.ts';
+import { Gazetteer, PREFECTURES, placeKeys, type Entities } from './gazetteer.ts';
+
+export { PREFECTURES };
 import { findQuantities, fold, matchKey, normalize, type Quantity } from './normalize.ts';
 import { STOP_WORDS } from './stopwords.ts';
 import { SynonymExpander, type Expansion, type Segment } from './synonyms.ts';
@@ -125,21 +127,13 @@ const MUNICIPALITY_SUFFIX = new Set(['市', '町', '村', '区', '郡']);
 /** A place named before these is only where someone comes from or sells to (「東京都から移住」「大阪へ出荷」). */
 const ORIGIN_PARTICLES = new Set(['から', 'より', 'へ']);
 /**
- * The 47 prefectures (without 都/道/府/県): a closed set, as in the 全国地方公共団体コード. A bare
- * prefecture name (「大阪で創業」) is another prefecture; other places need a 市町村 suffix.
- */
-export const PREFECTURES: ReadonlySet<string> = new Set(
-  ('北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知 三重 ' +
-    '滋賀 京都 大阪 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島 沖縄').split(' '),
-);
-/**
  * Words that end the name of a programme (kuromoji's tokens): 補助金, 助成金, 奨励金, 給付金, 交付金,
- * 支援金, 手当, 融資, 貸付, 共済, 減税 (not 税制: a scheme's old name, 所得拡大促進税制, is still its name). Kinds of
+ * 支援金, 応援金, 協力金 (what governments call a payment), 手当, 融資, 貸付, 共済, 減税 (not 税制: a scheme's old name, 所得拡大促進税制, is still its name). Kinds of
  * programme as printed in the sources (補助金・助成金・制度融資・共済), or as the press calls a tax measure (減税); not topics.
  */
 /** Noun suffixes saying whom a thing is for (「中小企業向け」): the noun before them is the phrase's head for {@link AnalyzerOptions.regionHeads}. */
 const TARGET_SUFFIX = new Set(['向け', '向き']);
-const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['手当'], ['融資'], ['貸付'], ['共済'], ['減税']];
+const PROGRAM_HEADS: readonly (readonly string[])[] = [['補助', '金'], ['助成', '金'], ['奨励', '金'], ['給付', '金'], ['交付', '金'], ['支援', '金'], ['応援', '金'], ['協力', '金'], ['手当'], ['融資'], ['貸付'], ['共済'], ['減税']];
 /** A number written as digits or kanji numerals (「300」「三」「万」): not a word of a name, unlike ゼロ. */
 const NUMERAL = /^[0-9.,〇一二三四五六七八九十百千万億兆]+$/;
 /** Longest modifier of a programme name read, in tokens (the catalogue's names have fewer; bounds the work on a paste). */
@@ -217,9 +211,11 @@ export class Analyzer {
    */
   nameReadings(kb: Pick<KnowledgeBase, 'records'>): [string, string, string][] {
     const out: [string, string, string][] = [];
+    const places = placeKeys(this.kb.areas ?? []);
     for (const rec of kb.records) {
       if (rec.kind === 'area') continue;
       for (const n of [rec.name, ...rec.aliases]) {
+        if (places.has(matchKey(n))) continue; // a place's name names no record (see Gazetteer)
         const reading = this.readingOf(n);
         if (reading && reading.length >= MIN_NAME_READING && reading !== matchKey(n)) out.push([reading, matchKey(n), rec.id]);
       }
@@ -230,8 +226,9 @@ export class Analyzer {
   /** Sets the name readings {@link readNames} looks for ({@link nameReadings}; ids unknown to the catalogue are skipped). */
   setNameReadings(list: readonly [string, string, string][]): void {
     this.namesByReading.clear();
+    const places = placeKeys(this.kb.areas ?? []);
     for (const [reading, key, id] of list) {
-      if (!this.kb.byId.has(id) || !reading) continue;
+      if (!this.kb.byId.has(id) || !reading || places.has(key)) continue;
       let l = this.namesByReading.get(reading[0]);
       if (!l) this.namesByReading.set(reading[0], (l = []));
       l.push({ reading, key, id });

@@ -64,6 +64,30 @@ const MIN_KEY = 2;
  * Recognises known names in text. Construction is O(names); {@link recognise} is
  * O(text length × names sharing a first character).
  */
+/**
+ * The 47 prefectures (without 都/道/府/県): a closed set, as in the 全国地方公共団体コード. A bare
+ * prefecture name (「大阪で創業」) is another prefecture; other places need a 市町村 suffix.
+ */
+export const PREFECTURES: ReadonlySet<string> = new Set(
+  ('北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知 三重 ' +
+    '滋賀 京都 大阪 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島 沖縄').split(' '),
+);
+
+/**
+ * The names of places, in {@link matchKey} form: every 市町 and locality of `areas` with its aliases,
+ * and the 47 prefectures with and without 都/道/府/県. A record named only by one (a dataset's desk
+ * called 「山口県」) is not named by a question that mentions the place.
+ */
+export function placeKeys(areas: KnowledgeBase['areas']): Set<string> {
+  const out = new Set<string>();
+  for (const area of areas) {
+    for (const n of [area.name, ...area.aliases]) out.add(matchKey(n));
+    for (const loc of area.localities) for (const n of [loc.name, ...(loc.aliases ?? [])]) out.add(matchKey(n));
+  }
+  for (const p of PREFECTURES) for (const s of ['', '県', '府', '都', '道']) out.add(matchKey(p + s));
+  return out;
+}
+
 export class Gazetteer {
   private readonly byFirst = new Map<string, Entry[]>();
   /** folded key → ids of the records that carry it as name or alias */
@@ -83,10 +107,13 @@ export class Gazetteer {
         }
       }
     }
+    // a record whose name is a place's (a dataset's desk called 「山口県」) is not named by a question
+    // mentioning that place: the place is recognised as a place
+    const places = placeKeys(kb.areas);
     for (const rec of kb.records) {
       if ('parent' in rec && rec.parent) this.parents.set(rec.id, rec.parent);
       if (rec.kind === 'area') continue;
-      for (const n of [rec.name, ...rec.aliases]) this.addRecord(matchKey(n), rec);
+      for (const n of [rec.name, ...rec.aliases]) if (!places.has(matchKey(n))) this.addRecord(matchKey(n), rec);
     }
     // a programme's bracketed names that no other record's name or alias writes (shared ones,
     // 「（中心市街地活性化）」, are a topic, not this record's name)
@@ -234,7 +261,7 @@ export class Gazetteer {
 }
 
 /** Kinds of programme as printed in the sources (補助金, 助成金 … 共済): a name ending in one is a programme's name. */
-const PROGRAMME_KINDS = ['補助金', '助成金', '奨励金', '給付金', '交付金', '融資', '共済'];
+const PROGRAMME_KINDS = ['補助金', '助成金', '奨励金', '給付金', '交付金', '応援金', '協力金', '融資', '共済'];
 /** An alias ending in a kind of programme (〇〇補助金, 〇〇助成金, 〇〇融資, 〇〇共済 …) is a programme's name, never a generic word. */
 const PROGRAMME_NAME = new RegExp(`.(?:${PROGRAMME_KINDS.join('|')})$`);
 
