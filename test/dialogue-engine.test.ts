@@ -350,3 +350,12 @@ describe('real knowledge: a question the search is not sure of', () => {
     expect(turnText(detail)).toContain(related[0].label);
   });
 });
+
+describe('a question about the bot itself', () => {
+  it('「あなたはAIですか？誰が作ったの？」 gets what the bot can do, not a programme about AI', async () => {
+    const { engine } = await engineFor(fixtureKb());
+    const [t] = await talk(engine, 'about1', 'あなたはAIですか？誰が作ったの？');
+    expect(turnText(t)).toMatch(/できること/);
+    expect(t.suggestions).toEqual([]);
+  });
+});
