@@ -35,4 +35,10 @@ describe('SlipFinder', () => {
   it('is bounded: a 2,000-character paste is scanned at once', () => {
     expect(finder.find('よろず支援拠'.repeat(400), 3).length).toBeLessThanOrEqual(3);
   });
+  it('finds a name with two neighbouring characters swapped (継承 for 承継), not one with two apart or with another slip too', () => {
+    const f = new SlipFinder(['事業承継支援資金']);
+    expect(f.find('事業継承支援資金って借りられる？')).toEqual([{ start: 0, end: 8, at: 2, key: '事業承継支援資金' }]);
+    expect(f.find('事業支承継援資金')).toEqual([]);
+    expect(f.find('事業継承支援資全')).toEqual([]);
+  });
 });

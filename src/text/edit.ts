@@ -28,7 +28,8 @@ export interface Slip {
 
 /**
  * Finds names (keys of {@link SlipFinder.MIN_LENGTH} characters or more) written with exactly one
- * character replaced by another of its script (「よろず支援拠店」 for よろず支援拠点). A name with one replacement keeps one of its
+ * character replaced by another of its script (「よろず支援拠店」 for よろず支援拠点), or two adjacent ones
+ * swapped (「事業継承支援資金」 for 事業承継支援資金). A name with one such slip keeps one of its
  * halves exactly, so each half is looked up at every position of the text: O(text length × distinct
  * half lengths) map look-ups, then one comparison per candidate. Built once per catalogue: O(keys).
  */
@@ -62,7 +63,7 @@ export class SlipFinder {
           const start = i - offset;
           if (start < 0 || start + key.length > text.length) continue;
           const written = text.slice(start, start + key.length);
-          const at = written === key ? -1 : replacedAt(written, key);
+          const at = written === key ? -1 : Math.max(replacedAt(written, key), swappedAt(written, key));
           if (at < 0) continue;
           if (!out.some((s) => s.start < start + key.length && start < s.end)) out.push({ start, end: start + key.length, at: start + at, key });
         }
@@ -84,6 +85,17 @@ function replacedAt(a: string, b: string): number {
     diff = i;
   }
   return diff >= 0 && scriptOf(a.charCodeAt(diff)) === scriptOf(b.charCodeAt(diff)) ? diff : -1;
+}
+
+/**
+ * The first of two adjacent characters written in the other order (継承 for 承継: a conversion slip
+ * of a compound read the same both ways round), the rest equal, else −1.
+ */
+function swappedAt(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i + 1 >= a.length || a[i] === a[i + 1] || a[i] !== b[i + 1] || a[i + 1] !== b[i]) return -1;
+  return a.slice(i + 2) === b.slice(i + 2) ? i : -1;
 }
 
 /** A character's script: 1 hiragana, 2 katakana, 3 kanji, 4 Latin letter or digit, 0 other. */
