@@ -199,6 +199,14 @@ describe('6: other prefectures', () => {
     expect(service.analyze('愛媛県や大分県の補助金').otherRegions).toEqual(['愛媛県', '大分県']);
     expect(service.analyze('愛媛や大分の会社です').otherRegions).toEqual(['愛媛', '大分']);
   });
+  it('a place with a number or suffix before から (「東京23区から」) is where one comes from; so is where someone who came back was', () => {
+    expect(service.analyze('大阪24区から引っ越して店を開きたい').otherRegions).toEqual([]);
+    expect(service.analyze('名古屋で10年働いていましたが、親の店を継ぐために戻ってきました').otherRegions).toEqual([]);
+    expect(service.analyze('福岡で営業していましたが、地元にUターンして独立します').otherRegions).toEqual([]);
+    // without the return, the place is the business's
+    expect(service.analyze('大阪で創業しました。使える補助金は？').otherRegions).toEqual(['大阪']);
+    expect(service.analyze('名古屋市で店をやっています').otherRegions).toEqual(['名古屋市']);
+  });
   it('a Yamaguchi city or a country is not another prefecture', () => {
     expect(service.analyze('下関市で創業したい').otherRegions).toEqual([]);
     expect(service.analyze('ベトナムに輸出したい').otherRegions).toEqual([]);

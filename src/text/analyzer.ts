@@ -124,6 +124,9 @@ const PARTY_PARTICLES = new Set(['が', 'と', 'や', 'を', 'に', 'から', '�
 /** Titles after a surname (山口さん): the home region's name before one is a person. */
 const PERSON_TITLES = new Set(['さん', '様', 'さま', '氏', '君', 'くん', '社長', '先生']);
 const MUNICIPALITY_SUFFIX = new Set(['市', '町', '村', '区', '郡']);
+/** Verbs and nouns saying the asker came back (戻る, 帰る, Uターン, 帰郷): a place where they were (「東京で働いていました」) is where they come from. */
+const RETURN_VERBS = new Set(['戻る', '帰る']);
+const RETURN_NOUNS = new Set(['帰郷', '帰省', 'ターン']);
 /** A place named before these is only where someone comes from or sells to (「東京都から移住」「大阪へ出荷」). */
 const ORIGIN_PARTICLES = new Set(['から', 'より', 'へ']);
 /**
@@ -623,6 +626,7 @@ export class Analyzer {
     // title follows it: 「山口さん」)
     if (ours.length || toks.some((t, i) => t.surface_form === home && !PERSON_TITLES.has(toks[i + 1]?.surface_form ?? ''))) return [];
     const names = entities.records.map((r) => r.matched);
+    const returning = toks.some((t) => (t.pos === '動詞' && RETURN_VERBS.has(t.basic_form)) || RETURN_NOUNS.has(t.surface_form));
     const out: string[] = [];
     for (let i = 0; i < toks.length; i++) {
       const a = toks[i];
@@ -639,7 +643,14 @@ export class Analyzer {
       const prefecture = PREFECTURE_SUFFIX.has(suffix) || (PREFECTURES.has(a.surface_form) && !MUNICIPALITY_SUFFIX.has(suffix));
       const municipality = MUNICIPALITY_SUFFIX.has(suffix);
       if (!prefecture && !municipality) continue;
-      if (next && ORIGIN_PARTICLES.has(next.surface_form) && next.pos === '助詞') continue;
+      // (「東京23区から」: a number or suffix after the place belongs to it)
+      let k = nextAt;
+      while (k < nextAt + 3 && toks[k]?.pos === '名詞' && (toks[k].pos_detail_1 === '数' || toks[k].pos_detail_1 === '接尾')) k++;
+      const after = toks[k];
+      if (after && ORIGIN_PARTICLES.has(after.surface_form) && after.pos === '助詞') continue;
+      // 「東京で働いていましたが、…戻ってきました」: asked by someone who came back, the place where they
+      // were (…で) is where they come from
+      if (after?.surface_form === 'で' && after.pos === '助詞' && returning) continue;
       // 「東京や大阪で働いている経験者」: the place is inside a clause that describes someone or
       // something else (a verb whose clause modifies a noun that is not a business or programme noun)
       const clauseFrom = this.afterPlaceList(toks, nextAt);
