@@ -614,3 +614,15 @@ describe('places are places, and payments are programme names', () => {
     expect(service.search('周南市テイクアウト協力金はまだもらえる？').reason).toBe('unknownName');
   });
 });
+
+describe('several records named', () => {
+  it('a name whose の begins a term (「事業円滑化資金の融資期間」) is named itself; one whose の begins another name qualifies it', () => {
+    const a = service.analyze('事業円滑化資金の融資期間を教えて。損失補償の対象ですか');
+    expect(service.gazetteer.heads(a.entities.records, a.folded).map((r) => r.name)).toEqual(expect.arrayContaining(['事業円滑化資金', '損失補償']));
+    const b = service.analyze('商工業推進計画のアクション6');
+    expect(service.gazetteer.heads(b.entities.records, b.folded).map((r) => r.matched)).not.toContain('商工業推進計画');
+  });
+  it('asked a term of several records named, the one whose card gives it comes first', () => {
+    expect(service.search('事業円滑化資金の融資期間を教えて。損失補償の対象ですか').hits[0].record.name).toBe('事業円滑化資金');
+  });
+});

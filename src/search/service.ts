@@ -797,6 +797,13 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
         first.push(c);
       }
       first.sort((x, y) => y.score - x.score);
+      // asked a term (期間, 限度額 …) of several records it names (「事業円滑化資金の融資期間は？損失補償の対象？」),
+      // those whose card gives it come first
+      if (first.length > 1) {
+        const asked = termWords.filter((k) => hasHint(ht, k)).map((k) => matchKey(k.map(hintWord).join('')));
+        const gives = (c: RankedCandidate) => (asked.some((t) => matchKey(cardAndText(c.record).text).includes(t)) ? 1 : 0);
+        if (asked.length) first.sort((x, y) => gives(y) - gives(x));
+      }
       ranked = putFirst(ranked, first);
     }
     const consult = ctx.kinds.has('desk') && kinds.has('desk');

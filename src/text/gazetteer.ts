@@ -224,8 +224,12 @@ export class Gazetteer {
    * @param folded the text the records were recognised in
    */
   heads(records: RecordEntity[], folded: string): RecordEntity[] {
-    const lastEnd = Math.max(...records.map((r) => r.end));
-    const modifiers = new Set(records.filter((r) => r.end < lastEnd && folded[r.end] === 'の').map((r) => r.id));
+    // a name followed by の that another name follows closely qualifies it (「商工業推進計画のアクション6」);
+    // one whose の begins something else (「経営支援特別資金の融資限度額は？…損失補償が」) is named itself
+    const startOf = (r: RecordEntity) => r.end - r.matched.length;
+    const modifiers = new Set(
+      records.filter((r) => folded[r.end] === 'の' && records.some((o) => o !== r && startOf(o) > r.end && startOf(o) - (r.end + 1) <= MODIFIER_GAP)).map((r) => r.id),
+    );
     return this.mostSpecific(records).filter((r) => !modifiers.has(r.id));
   }
 
@@ -259,6 +263,9 @@ export class Gazetteer {
     } else out.records.push({ id: e.rec.id, kind: e.rec.kind, name: e.rec.name, matched: e.key, end });
   }
 }
+
+/** Most characters between a name's の and the name it qualifies (「…計画の新アクション6」). */
+const MODIFIER_GAP = 4;
 
 /** Kinds of programme as printed in the sources (補助金, 助成金 … 共済): a name ending in one is a programme's name. */
 const PROGRAMME_KINDS = ['補助金', '助成金', '奨励金', '給付金', '交付金', '応援金', '協力金', '融資', '共済'];
