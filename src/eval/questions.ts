@@ -19,7 +19,7 @@ const TOP = 10;
 /** The question sets `npm run eval` reports, in order: [label, path]. Missing held-out files are skipped. */
 export function defaultSets(): [string, string][] {
   const sets: [string, string][] = [['dev', join(evalDir(), 'dev-questions.jsonl')]];
-  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl'], ['held-out-7', 'heldout-7.jsonl'], ['held-out-8', 'heldout-8.jsonl'], ['held-out-9', 'heldout-9.jsonl']]) {
+  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl'], ['held-out-7', 'heldout-7.jsonl'], ['held-out-8', 'heldout-8.jsonl'], ['held-out-9', 'heldout-9.jsonl'], ['held-out-10', 'heldout-10.jsonl']]) {
     const p = join(PROJECT_ROOT, 'test', 'fixtures', file);
     if (existsSync(p)) sets.push([label, p]);
   }
@@ -147,12 +147,12 @@ function printConfidence(results: SetResult[], threshold: number): void {
     for (const [what, xs] of [['right', c.right], ['wrong', c.wrong], ['out of scope', c.outOfScope]] as const) {
       const q = quantiles(xs);
       const below = xs.filter((x) => x < threshold).length;
-      process.stdout.write(`  ${label.padEnd(11)}${what.padEnd(13)}n=${String(xs.length).padEnd(4)} ${q.length ? q.map(f2).join(' ') : '-'.padEnd(34)}  [${histogram(xs).join(' ')}]  below threshold ${below}\n`);
+      process.stdout.write(`  ${label.padEnd(12)}${what.padEnd(13)}n=${String(xs.length).padEnd(4)} ${q.length ? q.map(f2).join(' ') : '-'.padEnd(34)}  [${histogram(xs).join(' ')}]  below threshold ${below}\n`);
     }
   }
   process.stdout.write(`threshold chosen on ${splits[0].label === 'dev' ? 'dev alone' : `${splits[0].label} (this set itself: for reading only, never to set the threshold)`} (utility: +1 right kept, −2 wrong or out-of-scope answered): ${devT.toFixed(2)}\n`);
   for (const { label, c } of splits) {
-    process.stdout.write(`  ${label.padEnd(11)}utility at ${threshold}: ${utility(c, threshold)}, at ${devT.toFixed(2)}: ${utility(c, devT)} (of ${c.right.length} right first answers)\n`);
+    process.stdout.write(`  ${label.padEnd(12)}utility at ${threshold}: ${utility(c, threshold)}, at ${devT.toFixed(2)}: ${utility(c, devT)} (of ${c.right.length} right first answers)\n`);
   }
 }
 
@@ -183,7 +183,7 @@ function printRelated(results: SetResult[]): void {
       offered++;
       if (rankOf(related.map((h) => h.record.name), q.expect) > 0) hit++;
     });
-    process.stdout.write(`  ${r.label.padEnd(11)}${offered} (${hit}) / ${inScope}; out of scope ${oosOffered} / ${oos}\n`);
+    process.stdout.write(`  ${r.label.padEnd(12)}${offered} (${hit}) / ${inScope}; out of scope ${oosOffered} / ${oos}\n`);
   }
 }
 
