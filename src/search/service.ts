@@ -478,22 +478,26 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return d ?? undefined;
   };
 
+  /** Where the home region (a {@link homeKeys} key) begins a programme name the question uses, at or before the name as read; null when it does not. */
+  const homeAt = (a: Analysis, np: Analysis['namedPrograms'][number]): { key: string; start: number } | null => {
+    for (const h of homeKeys) {
+      for (let s = Math.max(0, np.start - h.length + 1); s <= np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return { key: h, start: s };
+    }
+    return null;
+  };
+  /** The name as typed: from where the home region begins when kuromoji read the name from inside it (「やまぐち理容室応援金」, read from ぐち). */
+  const typedName = (a: Analysis, np: Analysis['namedPrograms'][number]): string => {
+    const home = homeAt(a, np);
+    return home && home.start < np.start ? a.normalized.slice(home.start, np.end) : np.text;
+  };
   /**
    * The place a programme name the question uses begins with when it is the home region or one of its
    * 市町 (folded: 「やまぐち」「山口県」「宇部市」; also a 市町 without 市/町, 「宇部〇〇」), else null. The
    * home region may begin before the name as read (kuromoji splits やまぐち into や/ま/ぐち).
    */
-  /** The name as typed, from where the home region begins when it begins before the name as read (「やまぐち理容室応援金」, read from ぐち). */
-  const typedName = (a: Analysis, np: Analysis['namedPrograms'][number]): string => {
-    for (const h of homeKeys) {
-      for (let s = Math.max(0, np.start - h.length + 1); s < np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return a.normalized.slice(s, np.end);
-    }
-    return np.text;
-  };
   const ownPlace = (a: Analysis, np: Analysis['namedPrograms'][number]): string | null => {
-    for (const h of homeKeys) {
-      for (let s = Math.max(0, np.start - h.length + 1); s <= np.start; s++) if (fold(a.normalized.slice(s, s + h.length)) === h) return h;
-    }
+    const home = homeAt(a, np);
+    if (home) return home.key;
     const key = matchKey(np.text);
     for (const m of a.entities.municipalities) {
       if (m.viaLocality) continue;

@@ -15,12 +15,12 @@
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { Gazetteer, PREFECTURES, placeKeys, type Entities } from './gazetteer.ts';
-
-export { PREFECTURES };
 import { findQuantities, fold, matchKey, normalize, type Quantity } from './normalize.ts';
 import { STOP_WORDS } from './stopwords.ts';
 import { SynonymExpander, type Expansion, type Segment } from './synonyms.ts';
 import { getTokenizer, type Token, type Tokenizer } from './tokenizer.ts';
+
+export { PREFECTURES };
 
 /** Longest text analysed (characters after normalising); the rest is ignored. */
 export const MAX_ANALYSED_CHARS = 2000;

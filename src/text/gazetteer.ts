@@ -61,10 +61,6 @@ type Entry =
 const MIN_KEY = 2;
 
 /**
- * Recognises known names in text. Construction is O(names); {@link recognise} is
- * O(text length × names sharing a first character).
- */
-/**
  * The 47 prefectures (without 都/道/府/県): a closed set, as in the 全国地方公共団体コード. A bare
  * prefecture name (「大阪で創業」) is another prefecture; other places need a 市町村 suffix.
  */
@@ -88,6 +84,10 @@ export function placeKeys(areas: KnowledgeBase['areas']): Set<string> {
   return out;
 }
 
+/**
+ * Recognises known names in text. Construction is O(names); {@link recognise} is
+ * O(text length × names sharing a first character).
+ */
 export class Gazetteer {
   private readonly byFirst = new Map<string, Entry[]>();
   /** folded key → ids of the records that carry it as name or alias */
