@@ -44,7 +44,7 @@ export interface ConfidenceSplit {
 /**
  * Splits a set's confidences by whether the first answer was right (see {@link ConfidenceSplit}).
  * With `threshold`, a question the search left unanswered counts below it even when its confidence
- * reached it (a close call, intents/answers.yaml `closeCall`): the utility at the threshold is that of
+ * reached it (a rule other than the threshold held it back): the utility at the threshold is that of
  * what users get.
  */
 export function confidenceSplit(r: SetResult, threshold?: number): ConfidenceSplit {
