@@ -626,3 +626,14 @@ describe('several records named', () => {
     expect(service.search('事業円滑化資金の融資期間を教えて。損失補償の対象ですか').hits[0].record.name).toBe('事業円滑化資金');
   });
 });
+
+describe('the kind of support asked for (intents/answers.yaml categoryHints)', () => {
+  const categories = (q: string, n: number) => service.search(q, { top: n }).hits.map((h) => (h.record.kind === 'program' ? h.record.category : h.record.kind));
+  it('a tax saving: the tax measures come first', () => {
+    expect(categories('機械を買ったら税金が安くなる制度は？', 2)).toEqual(['税制', '税制']);
+  });
+  it('every hinted category is one a programme has', () => {
+    expect(service.wording.categoryHints.hints.length).toBeGreaterThan(0);
+    for (const h of service.wording.categoryHints.hints) for (const c of h.categories) expect(kb.records.some((r) => r.kind === 'program' && r.category === c), c).toBe(true);
+  });
+});

@@ -146,6 +146,10 @@ export interface RankContext {
   deskCategories?: ReadonlySet<string>;
   /** multiplier of such a programme when desks are hinted (less than `kindBoost`: the desk itself is the more direct answer); default kindBoost */
   deskCategoryBoost?: number;
+  /** programme categories the question's words ask for (intents/answers.yaml `categoryHints`) */
+  categories?: ReadonlySet<string>;
+  /** multiplier of a programme of one of `categories` */
+  categoryBoost?: number;
   /** ids of the desks located in / serving the 市町 and localities the question names */
   localDesks: ReadonlySet<string>;
   localBoost: number;
@@ -188,7 +192,8 @@ export function employeesFit(rec: KnowledgeRecord, employees: number, industryGr
  * The score of a record for this question: fused score × status weight (current first; historical
  * records only when the question is about that time) × kind boost (when its kind is hinted) × local
  * boost (a desk of the named place, or a programme handled by one), or the kind's prior when its
- * kind is not hinted × headcount fit × quantity fit.
+ * kind is not hinted × category boost (a programme of the kind of support asked for: a loan, a
+ * subsidy, a tax measure) × headcount fit × quantity fit.
  */
 export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankContext): number {
   const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
@@ -197,6 +202,7 @@ export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankCont
   if (ctx.kinds.has(rec.kind)) s *= ctx.kindBoost;
   else if (deskLike) s *= ctx.deskCategoryBoost ?? ctx.kindBoost;
   else s *= ctx.kindPrior?.[rec.kind] ?? 1;
+  if (ctx.categories?.size && rec.kind === 'program' && ctx.categories.has(rec.category)) s *= ctx.categoryBoost ?? 1;
   if (ctx.quantities?.length && ctx.recordQuantities) {
     const printed = ctx.recordQuantities(rec);
     if (ctx.quantities.some((q) => printed.some((p) => p.unit === q.unit && p.value === q.value))) s *= QUANTITY_FIT;
@@ -222,6 +228,7 @@ export function adjustedScoreBound(ctx: RankContext): number {
   const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
   let m = Math.max(...Object.values(status));
   m *= Math.max(1, ctx.kindBoost, ...Object.values(ctx.kindPrior ?? {}).filter((x): x is number => typeof x === 'number'));
+  if (ctx.categories?.size) m *= Math.max(1, ctx.categoryBoost ?? 1);
   if (ctx.quantities?.length && ctx.recordQuantities) m *= Math.max(1, QUANTITY_FIT);
   if (ctx.localDesks.size) m *= Math.max(1, ctx.localBoost);
   if (ctx.employees !== undefined) m *= Math.max(1, EMPLOYEES_FIT, EMPLOYEES_MISFIT);

@@ -225,6 +225,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const outOfScope = wording.outOfScope.map(matchKey).filter(Boolean);
   const hints = (['program', 'desk', 'definition', 'measure'] as const).map((kind) => ({ kind, words: wording.kindHints[kind].map(hintParts).filter((p) => p.length) }));
   const deskCategories = new Set(wording.kindHints.deskCategories);
+  const categoryHints = wording.categoryHints.hints.map((h) => ({ categories: h.categories, words: h.words.map(hintParts).filter((p) => p.length) }));
   const printedQuantities = new Map<string, Quantity[]>();
   const recordQuantities = (rec: KnowledgeRecord): Quantity[] => {
     let q = printedQuantities.get(rec.id);
@@ -262,6 +263,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   /** `ht`: the question's {@link hintText} (made once per question by the caller) */
   const rankContext = (a: Analysis, ht: string): RankContext => {
     const kinds = new Set(hints.filter((h) => h.words.some((w) => hasHint(ht, w))).map((h) => h.kind));
+    const categories = new Set(categoryHints.filter((h) => h.words.some((w) => hasHint(ht, w))).flatMap((h) => h.categories));
     const localDesks = new Set<string>();
     for (const m of a.entities.municipalities) {
       const area = kb.byId.get(m.id);
@@ -281,6 +283,8 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       kindBoost: wording.kindHints.boost,
       deskCategories,
       deskCategoryBoost: wording.kindHints.deskCategoryBoost,
+      categories,
+      categoryBoost: wording.categoryHints.boost,
       kindPrior: wording.kindPrior,
       quantities: a.quantities,
       recordQuantities,

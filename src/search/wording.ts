@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT, readYamlOrThrow } from '../knowledge/load.ts';
+import { ProgramCategory } from '../knowledge/schema.ts';
 
 export const AnswersWording = z.strictObject({
   generalDesk: z.string().min(1),
@@ -41,6 +42,17 @@ export const AnswersWording = z.strictObject({
   genericDisaster: z.string().default(''),
   /** words a scheme's name holds (補助, 融資, 事業 …): a 「山口県〇〇」 programme name is compared with the names holding one (none: with all) */
   schemeWords: z.array(z.string().min(1)).default([]),
+  /**
+   * words saying which kind of support a question wants (a loan: 借り, 融資; a subsidy: 補助; a tax
+   * measure: 税制 …) and the programme categories (a record's `category`) that are that kind: those
+   * programmes get their score multiplied by `boost`
+   */
+  categoryHints: z
+    .strictObject({
+      boost: z.number().positive(),
+      hints: z.array(z.strictObject({ categories: z.array(ProgramCategory).min(1), words: z.array(z.string().min(1)).min(1) })),
+    })
+    .default({ boost: 1, hints: [] }),
   consultFallbackRank: z.number().int().min(0).max(10).default(0),
   /** a question not answered for low confidence whose best candidate has at least this confidence gets the best candidates as possibly related (1: never) */
   relatedMin: z.number().min(0).max(1).default(1),
