@@ -180,10 +180,95 @@ export function fastPrefixSearch(trie: DoubleArrayTrie): (key: string) => { k: s
   };
 }
 
-/** Gives the tokenizer's dictionary trie {@link fastPrefixSearch} (the lattice builder calls it at every position). */
+/** What kuromoji's ViterbiBuilder holds: the dictionary trie and the two dictionaries a lattice is built from. */
+export interface LatticeBuilder {
+  trie: DoubleArrayTrie;
+  token_info_dictionary: { target_map: Record<number, ArrayLike<number> | undefined>; dictionary: { getShort(offset: number): number } };
+  unknown_dictionary: {
+    target_map: Record<number, ArrayLike<number> | undefined>;
+    dictionary: { getShort(offset: number): number };
+    lookup(ch: string): { class_id: number; class_name: string; is_always_invoke: number; is_grouping: number };
+  };
+  build(sentence: string): unknown;
+}
+
+/** kuromoji's lattice classes (loaded on the first build). */
+interface ViterbiClasses {
+  ViterbiLattice: new () => { append(node: unknown): void; appendEos(): void };
+  ViterbiNode: new (name: number, cost: number, start: number, length: number, type: string, left: number, right: number, surface: string) => unknown;
+}
+let viterbi: ViterbiClasses | undefined;
+
+/**
+ * kuromoji's `ViterbiBuilder.build` without its copies: the original wraps the rest of the sentence
+ * in a new SurrogateAwareString (a scan of it) at every position — quadratic in the piece, and most
+ * of a long paste's garbage. This reads the sentence's characters once and builds the same lattice:
+ * the same nodes in the same order with the same fields, including the original's lengths (an
+ * unknown word of one character has length 1 even when it is a surrogate pair; a grouped one its
+ * UTF-16 length). Pinned against the original by test/text-tokenizer-trie.test.ts.
+ */
+export function fastLatticeBuild(this: LatticeBuilder, sentence: string): unknown {
+  const { ViterbiLattice, ViterbiNode } = (viterbi ??= {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    ViterbiLattice: require('kuromoji/src/viterbi/ViterbiLattice.js') as ViterbiClasses['ViterbiLattice'],
+    ViterbiNode: require('kuromoji/src/viterbi/ViterbiNode.js') as ViterbiClasses['ViterbiNode'],
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  });
+  const lattice = new ViterbiLattice();
+  // the characters as SurrogateAwareString reads them: a high surrogate takes the next code unit with it
+  const starts: number[] = [];
+  for (let i = 0; i < sentence.length; i++) {
+    starts.push(i);
+    const c = sentence.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) i++;
+  }
+  const n = starts.length;
+  const charAt = (k: number) => sentence.slice(starts[k], k + 1 < n ? starts[k + 1] : sentence.length);
+  const known = this.token_info_dictionary;
+  const unknown = this.unknown_dictionary;
+  for (let pos = 0; pos < n; pos++) {
+    const vocabulary = this.trie.commonPrefixSearch(sentence.slice(starts[pos]));
+    for (const { k: key, v } of vocabulary) {
+      const ids = known.target_map[v as number] ?? [];
+      for (let i = 0; i < ids.length; i++) {
+        const id = Number(ids[i]);
+        lattice.append(new ViterbiNode(id, known.dictionary.getShort(id + 4), pos + 1, key.length, 'KNOWN', known.dictionary.getShort(id), known.dictionary.getShort(id + 2), key));
+      }
+    }
+    const head = charAt(pos);
+    const headClass = unknown.lookup(head);
+    if (vocabulary.length === 0 || headClass.is_always_invoke === 1) {
+      let key = head;
+      let grouped = false;
+      if (headClass.is_grouping === 1) {
+        for (let k = pos + 1; k < n; k++) {
+          const next = charAt(k);
+          if (unknown.lookup(next).class_name !== headClass.class_name) break;
+          key += next;
+          grouped = true;
+        }
+      }
+      const ids = unknown.target_map[headClass.class_id] ?? [];
+      for (let j = 0; j < ids.length; j++) {
+        const id = Number(ids[j]);
+        lattice.append(new ViterbiNode(id, unknown.dictionary.getShort(id + 4), pos + 1, grouped ? key.length : 1, 'UNKNOWN', unknown.dictionary.getShort(id), unknown.dictionary.getShort(id + 2), key));
+      }
+    }
+  }
+  lattice.appendEos();
+  return lattice;
+}
+
+/**
+ * Gives the tokenizer's lattice builder {@link fastLatticeBuild} and its dictionary trie
+ * {@link fastPrefixSearch} (the builder calls it at every position).
+ */
 function withFastTrie(tok: Tokenizer): Tokenizer {
-  const trie = (tok as unknown as { viterbi_builder?: { trie?: DoubleArrayTrie } }).viterbi_builder?.trie;
-  if (trie && typeof trie.commonPrefixSearch === 'function' && trie.bc) trie.commonPrefixSearch = fastPrefixSearch(trie);
+  const builder = (tok as unknown as { viterbi_builder?: LatticeBuilder }).viterbi_builder;
+  const trie = builder?.trie;
+  if (!builder || !trie || typeof trie.commonPrefixSearch !== 'function' || !trie.bc) return tok;
+  trie.commonPrefixSearch = fastPrefixSearch(trie);
+  builder.build = fastLatticeBuild;
   return tok;
 }
 
