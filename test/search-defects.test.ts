@@ -601,6 +601,11 @@ describe('places are places, and payments are programme names', () => {
     const r = service.search('山口県の税金で何か申告が必要になりますか？');
     expect(r.hits.some((h) => h.record.name === '山口県')).toBe(false);
   });
+  it('knowledge check warns, at its file:line, about a record named only by a place', () => {
+    const w = checkVocabulary(kb).find((p) => /name "山口県" is only a place/.test(p.message));
+    expect(w).toBeDefined();
+    expect(readFileSync(w!.file, 'utf8').split('\n')[w!.line - 1]).toContain('name: 山口県');
+  });
   it('another place’s 商工会議所, 商工会 or 役所 is elsewhere', () => {
     expect(service.search('大阪市の商工会議所の電話番号を教えて').reason).toBe('otherRegion');
     expect(service.search('福岡県庁の窓口はどこ？').reason).toBe('otherRegion');

@@ -6,8 +6,8 @@
  * catalogue still loads; the search already ignores such aliases and keywords as names and phrases.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { commonWordLimit, genericAliases } from './gazetteer.ts';
-import { fold, normalize } from './normalize.ts';
+import { commonWordLimit, genericAliases, placeKeys } from './gazetteer.ts';
+import { fold, matchKey, normalize } from './normalize.ts';
 
 /** Longest keyword (characters after normalising) that still counts as a short phrase. */
 export const KEYWORD_MAX_CHARS = 15;
@@ -27,7 +27,7 @@ export interface VocabularyWarning {
 }
 
 /** Every vocabulary warning of the catalogue (see the module comment), in record order. */
-export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records'>): VocabularyWarning[] {
+export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records' | 'areas'>): VocabularyWarning[] {
   const out: VocabularyWarning[] = [];
   const limit = commonWordLimit(kb.records.length);
   const carriers = new Map<string, number>();
@@ -42,6 +42,16 @@ export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records'>): Vocabula
         reported.add(key);
         out.push({ id: r.id, path: ['keywords', i], message: `${r.id}: keyword "${k}" is shared by ${n} records (more than ${limit}): it tells them apart no better than a common word` });
       }
+    });
+  }
+  // a name that is only a place's (a dataset desk called 「山口県」) names nothing in search: a question
+  // mentioning the place means the place (src/text/gazetteer.ts placeKeys)
+  const places = placeKeys(kb.areas ?? []);
+  for (const r of kb.records) {
+    if (r.kind === 'area') continue;
+    if (places.has(matchKey(r.name))) out.push({ id: r.id, path: ['name'], message: `${r.id}: name "${r.name}" is only a place; no question names the record by it (the place is read as a place) — use the office's or service's name as the source prints it` });
+    r.aliases.forEach((a, i) => {
+      if (places.has(matchKey(a))) out.push({ id: r.id, path: ['aliases', i], message: `${r.id}: alias "${a}" is only a place; it does not name the record in search` });
     });
   }
   for (const g of genericAliases(kb)) {
