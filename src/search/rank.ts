@@ -192,8 +192,8 @@ export function employeesFit(rec: KnowledgeRecord, employees: number, industryGr
  * The score of a record for this question: fused score × status weight (current first; historical
  * records only when the question is about that time) × kind boost (when its kind is hinted) × local
  * boost (a desk of the named place, or a programme handled by one), or the kind's prior when its
- * kind is not hinted × category boost (a programme of the kind of support asked for: a loan, a
- * subsidy, a tax measure) × headcount fit × quantity fit.
+ * kind is not hinted × category boost (a programme of the kind of support asked for: a tax measure
+ * for a tax saving) × headcount fit × quantity fit.
  */
 export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankContext): number {
   const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;

@@ -15,7 +15,7 @@ export const AnswersWording = z.strictObject({
   /** other spellings of the home region (やまぐち): a programme name beginning with one of them or homeRegion claims to be the prefecture's own */
   homeRegionAliases: z.array(z.string().min(1)).default([]),
   regionHeads: z.array(z.string().min(1)).default([]),
-  /** those of regionHeads that name a business (会社, メーカー): only mentioned when a case particle makes it another party (「東京のメーカーと組んで」) */
+  /** nouns of a business (会社, メーカー), heads like regionHeads: only mentioned when a case particle makes it another party (「東京のメーカーと組んで」) */
   partyHeads: z.array(z.string().min(1)).default([]),
   replyCards: z.number().int().min(1).max(10),
   threshold: z.number().min(0).max(1),
@@ -43,8 +43,7 @@ export const AnswersWording = z.strictObject({
   /** words a scheme's name holds (補助, 融資, 事業 …): a 「山口県〇〇」 programme name is compared with the names holding one (none: with all) */
   schemeWords: z.array(z.string().min(1)).default([]),
   /**
-   * words saying which kind of support a question wants (a loan: 借り, 融資; a subsidy: 補助; a tax
-   * measure: 税制 …) and the programme categories (a record's `category`) that are that kind: those
+   * words saying which kind of support a question wants (a tax saving: 法人税, 控除 …) and the programme categories (a record's `category`) that are that kind: those
    * programmes get their score multiplied by `boost`
    */
   categoryHints: z

@@ -14,7 +14,7 @@
  *  - quantities with units (「５千万円」「２０人」).
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
-import { Gazetteer, PREFECTURES, placeKeys, type Entities } from './gazetteer.ts';
+import { Gazetteer, PREFECTURES, type Entities } from './gazetteer.ts';
 import { findQuantities, fold, matchKey, normalize, type Quantity } from './normalize.ts';
 import { STOP_WORDS } from './stopwords.ts';
 import { SynonymExpander, type Expansion, type Segment } from './synonyms.ts';
@@ -101,8 +101,9 @@ export interface AnalyzerOptions {
    */
   regionHeads?: readonly string[];
   /**
-   * Those of the regionHeads that name a business (会社, メーカー): another place qualifying one is only
-   * mentioned when a case particle after it makes it another party (「東京のメーカーと組んで」).
+   * Nouns of a business (会社, メーカー): heads like the regionHeads, except that another place
+   * qualifying one is only mentioned when a case particle after it makes it another party
+   * (「東京のメーカーと組んで」).
    */
   partyHeads?: readonly string[];
   /**
@@ -214,7 +215,7 @@ export class Analyzer {
    */
   nameReadings(kb: Pick<KnowledgeBase, 'records'>): [string, string, string][] {
     const out: [string, string, string][] = [];
-    const places = placeKeys(this.kb.areas ?? []);
+    const places = this.gazetteer.places;
     for (const rec of kb.records) {
       if (rec.kind === 'area') continue;
       for (const n of [rec.name, ...rec.aliases]) {
@@ -229,7 +230,7 @@ export class Analyzer {
   /** Sets the name readings {@link readNames} looks for ({@link nameReadings}; ids unknown to the catalogue are skipped). */
   setNameReadings(list: readonly [string, string, string][]): void {
     this.namesByReading.clear();
-    const places = placeKeys(this.kb.areas ?? []);
+    const places = this.gazetteer.places;
     for (const [reading, key, id] of list) {
       if (!this.kb.byId.has(id) || !reading || places.has(key)) continue;
       let l = this.namesByReading.get(reading[0]);
@@ -731,35 +732,42 @@ export class Analyzer {
   private namesOtherParty(toks: Token[], from: number): boolean {
     const heads = this.options.partyHeads;
     if (!heads?.length) return false;
-    let i = from;
-    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
-    let phrase = '';
-    let k = i;
-    for (; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    const { phrase, end } = nounPhraseAt(toks, from);
     if (!phrase || !heads.some((h) => phrase.endsWith(h))) return false;
-    const next = toks[k];
+    const next = toks[end];
     return !!next && next.pos === '助詞' && PARTY_PARTICLES.has(next.surface_form);
   }
 
   /**
    * Whether the noun phrase starting at token `from` (after adnominal words: 「大きな」) ends in one of
-   * the {@link AnalyzerOptions.regionHeads}; true without heads configured or without a noun phrase.
+   * the {@link AnalyzerOptions.regionHeads} or {@link AnalyzerOptions.partyHeads}; true without heads
+   * configured or without a noun phrase.
    */
   private qualifiesRegionHead(toks: Token[], from: number): boolean {
-    const heads = this.options.regionHeads;
-    if (!heads?.length) return true;
-    let i = from;
-    while (i < toks.length && i - from < 3 && (toks[i].pos === '連体詞' || toks[i].pos === '形容詞')) i++;
-    let phrase = '';
-    let k = i;
-    for (; k < toks.length && k - i < 8 && (toks[k].pos === '名詞' || toks[k].pos === '接頭詞'); k++) phrase += toks[k].surface_form;
+    const heads = [...(this.options.regionHeads ?? []), ...(this.options.partyHeads ?? [])];
+    if (!heads.length) return true;
+    const np = nounPhraseAt(toks, from);
+    let { phrase } = np;
     // 「〇〇県の中小企業向けの…」: a phrase ending in the suffix 向け names whom it is for (中小企業);
     // 「企業向け展示会」 goes on to its head
-    const last = toks[k - 1];
-    if (k - 1 > i && last.pos_detail_1 === '接尾' && TARGET_SUFFIX.has(last.surface_form)) phrase = phrase.slice(0, -last.surface_form.length);
+    const last = toks[np.end - 1];
+    if (np.end - 1 > np.start && last.pos_detail_1 === '接尾' && TARGET_SUFFIX.has(last.surface_form)) phrase = phrase.slice(0, -last.surface_form.length);
     if (!phrase) return true;
     return heads.some((h) => phrase.endsWith(h));
   }
+}
+
+/**
+ * The noun phrase starting at token `from`, after up to three adnominal words (「大きな」「新しい」): up to
+ * eight nouns or prefixes joined as written; `start`/`end` are its first token and the one after it.
+ */
+function nounPhraseAt(toks: readonly Token[], from: number): { phrase: string; start: number; end: number } {
+  let start = from;
+  while (start < toks.length && start - from < 3 && (toks[start].pos === '連体詞' || toks[start].pos === '形容詞')) start++;
+  let phrase = '';
+  let end = start;
+  for (; end < toks.length && end - start < 8 && (toks[end].pos === '名詞' || toks[end].pos === '接頭詞'); end++) phrase += toks[end].surface_form;
+  return { phrase, start, end };
 }
 
 /** A token's reading in hiragana: kuromoji's, a short Latin acronym spelt out (IT → あいてぃー), else the surface when it has no kanji; null otherwise. */

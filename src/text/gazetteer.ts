@@ -97,7 +97,11 @@ export class Gazetteer {
   /** `key\0id` of aliases that do not name their record (generic words, {@link genericAliases}) */
   private readonly generic = new Set<string>();
 
+  /** the names of places ({@link placeKeys}): no record is named by one */
+  readonly places: ReadonlySet<string>;
+
   constructor(kb: Pick<KnowledgeBase, 'records' | 'areas'>) {
+    this.places = placeKeys(kb.areas);
     for (const area of kb.areas) {
       const a = { id: area.id, name: area.name };
       for (const n of [area.name, ...area.aliases]) this.add({ type: 'municipality', key: matchKey(n), area: a });
@@ -109,7 +113,7 @@ export class Gazetteer {
     }
     // a record whose name is a place's (a dataset's desk called 「山口県」) is not named by a question
     // mentioning that place: the place is recognised as a place
-    const places = placeKeys(kb.areas);
+    const places = this.places;
     for (const rec of kb.records) {
       if ('parent' in rec && rec.parent) this.parents.set(rec.id, rec.parent);
       if (rec.kind === 'area') continue;
