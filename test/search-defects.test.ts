@@ -635,7 +635,10 @@ describe('several records named', () => {
 describe('the kind of support asked for (intents/answers.yaml categoryHints)', () => {
   const categories = (q: string, n: number) => service.search(q, { top: n }).hits.map((h) => (h.record.kind === 'program' ? h.record.category : h.record.kind));
   it('a tax saving: the tax measures come first', () => {
-    expect(categories('機械を買ったら税金が安くなる制度は？', 2)).toEqual(['税制', '税制']);
+    // (without the hint the leasing schemes for machines take two of the first three places)
+    const first3 = categories('機械を買ったら税金が安くなる制度は？', 3);
+    expect(first3[0]).toBe('税制');
+    expect(first3.filter((c) => c === '税制').length).toBeGreaterThanOrEqual(2);
   });
   it('every hinted category is one a programme has', () => {
     expect(service.wording.categoryHints.hints.length).toBeGreaterThan(0);
