@@ -74,7 +74,7 @@ describe('knowledge check', () => {
     expect(dup).toEqual(['desks/b.yaml:1:7 duplicate id "pref-keiei-kinyu" (first defined at ' + dup[0].split('at ')[1]]);
     expect(dup[0]).toMatch(/first defined at .*desks\/a\.yaml:1\)$/);
     const out = problems({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('lines: [2, 4]', 'lines: [2, 400]') });
-    expect(out).toEqual(['programs/a.yaml:12:33 sogyo-hojokin: source lines 2-400 lie outside 001 (7 lines)']);
+    expect(out).toEqual(['programs/a.yaml:13:33 sogyo-hojokin: source lines 2-400 lie outside 001 (7 lines)']);
   });
 
   it('the bundled catalogue passes, through the CLI with exit code 0; a broken one exits 1', () => {
@@ -113,6 +113,11 @@ describe('knowledge check: names and situations', () => {
     const bare = warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('name: 創業補助金', 'name: 先駆型') });
     expect(bare.warnings[0]).toMatch(/is a bare sub-heading/);
     expect(warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM }).warnings).toEqual([]);
+  });
+  it('warns (file:line) about a programme without keywords, naming where to add them', () => {
+    const bare = warnings({ 'desks/a.yaml': DESK, 'programs/a.yaml': PROGRAM.replace('  keywords: [開業資金]\n', '') });
+    expect(bare.problems).toEqual([]);
+    expect(bare.warnings).toEqual([expect.stringMatching(/^programs\/a\.yaml:4:9 warning: sogyo-hojokin: programme "創業補助金" has no keywords; add the everyday words an owner types .*\(keywords: \[/)]);
   });
   it('reports a situation label missing from situations.yaml at the record', () => {
     const tagged = PROGRAM.replace('  desk: [pref-keiei-kinyu]\n', '  desk: [pref-keiei-kinyu]\n  eligibility:\n    situations:\n      - {label: 企業立地, text: "補助"}\n');

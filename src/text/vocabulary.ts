@@ -1,12 +1,13 @@
 /**
- * `knowledge check` warnings about the search vocabulary of records (issue #11): a keyword that is a
- * sentence rather than a word or short phrase, a keyword shared by too many records (it tells them
+ * `knowledge check` warnings about the search vocabulary of records (issue #11): a programme without
+ * keywords, a keyword that is a sentence rather than a word or short phrase, a keyword shared by too many records (it tells them
  * apart no better than a common word), and an alias that is a generic word or folds into a common
  * phrase (it would make every question using it "name" the record). Warnings, not errors: the
  * catalogue still loads; the search already ignores such aliases and keywords as names and phrases.
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { commonWordLimit, genericAliases, placeKeys } from './gazetteer.ts';
+import { isDatasetRef } from '../knowledge/schema.ts';
 import { fold, matchKey, normalize } from './normalize.ts';
 
 /** Longest keyword (characters after normalising) that still counts as a short phrase. */
@@ -43,6 +44,14 @@ export function vocabularyWarnings(kb: Pick<KnowledgeBase, 'records' | 'areas'>)
         out.push({ id: r.id, path: ['keywords', i], message: `${r.id}: keyword "${k}" is shared by ${n} records (more than ${limit}): it tells them apart no better than a common word` });
       }
     });
+  }
+  // a programme without keywords is found only by the words of its name and text, which owners
+  // seldom type (「ハンコをやめたい」 for a digital-tool subsidy): every programme gets the everyday words
+  for (const r of kb.records) {
+    if (r.kind !== 'program' || (r.keywords ?? []).length) continue;
+    // (an imported national programme gets them in knowledge/national-overrides.yaml, then the import is run again)
+    const where = isDatasetRef(r.source) ? ' in knowledge/national-overrides.yaml (records → keywords) and run the import again' : ' (keywords: [電気代, 省エネ])';
+    out.push({ id: r.id, path: ['name'], message: `${r.id}: programme "${r.name}" has no keywords; add the everyday words an owner types for what the source says it does${where}` });
   }
   // a name that is only a place's (a dataset desk called 「山口県」) names nothing in search: a question
   // mentioning the place means the place (src/text/gazetteer.ts placeKeys)

@@ -43,6 +43,7 @@ export const PROGRAM = `- id: sogyo-hojokin
     subsidyCap: { text: "2,000千円", yen: 2000000 }
   fiscalYear: 2024
   status: current
+  keywords: [開業資金]
   source: { file: "001", lines: [2, 4] }
 `;
 
