@@ -14,6 +14,24 @@ export interface RecordText {
   body: string[];
 }
 
+const schemeKeywordsMemo = new WeakMap<object, Map<string, Set<string>>>();
+
+/** Per 事業 id, the keywords its own schemes (records whose `parent` it is) carry; per catalogue. */
+export function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set<string>> {
+  let m = schemeKeywordsMemo.get(kb.byId);
+  if (m) return m;
+  m = new Map();
+  for (const r of kb.byId.values()) {
+    const parent = 'parent' in r ? r.parent : undefined;
+    if (!parent || !r.keywords?.length) continue;
+    let set = m.get(parent);
+    if (!set) m.set(parent, (set = new Set()));
+    for (const k of r.keywords) set.add(k);
+  }
+  schemeKeywordsMemo.set(kb.byId, m);
+  return m;
+}
+
 /**
  * Searchable text of one record. The parent's name joins the body (a named scheme is found by its
  * 事業's name too).
@@ -54,7 +72,11 @@ export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>
       for (const t of rec.targets ?? []) body.push(t.indicator, t.baseline, t.goal);
       break;
   }
-  return { names: [rec.name, ...rec.aliases], keywords: rec.keywords ?? [], summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
+  // a 事業's keyword that one of its own schemes also carries is the scheme's: the umbrella is found
+  // through it as the scheme's parent, not lifted above it (issue #11, defect 7)
+  const own = schemeKeywords(kb).get(rec.id);
+  const keywords = (rec.keywords ?? []).filter((k) => !own?.has(k));
+  return { names: [rec.name, ...rec.aliases], keywords, summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
 }
 
 /** All searchable text of a record in one string (names, summary, body), e.g. to find printed figures. */

@@ -58,6 +58,14 @@ export class KeywordMatcher {
         if (!e.ids.includes(rec.id)) e.ids.push(rec.id);
       }
     }
+    // a keyword a 事業 shares with one of its own schemes is evidence for the scheme, not for the
+    // umbrella (as in the index's kw field, src/search/documents.ts)
+    const parentOf = new Map<string, string>();
+    for (const r of records) if ('parent' in r && r.parent) parentOf.set(r.id, r.parent);
+    for (const e of byKey.values()) {
+      const parents = new Set(e.ids.map((id) => parentOf.get(id)).filter((p): p is string => p !== undefined));
+      if (parents.size) e.ids = e.ids.filter((id) => !parents.has(id));
+    }
     const groups: { canonical: string; words: string[] }[] = [];
     for (const e of byKey.values()) {
       if (e.ids.length > maxShared) continue;
