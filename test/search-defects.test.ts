@@ -213,6 +213,20 @@ describe('6: other prefectures', () => {
   });
 });
 
+describe('a 商工会議所\'s own service (eligibility.servedBy) asked about from another 市町', () => {
+  const servedOnlyBy = (name: string, desk: string) => {
+    const rec = kb.byId.get(kb.programs.find((p) => p.name === name)?.id ?? '');
+    return rec?.kind === 'program' && (rec.eligibility?.servedBy ?? []).every((d) => d === desk) && (rec.eligibility?.servedBy ?? []).length > 0;
+  };
+  it('comes first for a business of its district, and not among the first three for one elsewhere', () => {
+    const here = service.search('山口市で店をやっています。事業計画の作り方を教わりたい');
+    expect(servedOnlyBy(here.hits[0].record.name, 'cci-yamaguchi')).toBe(true);
+    const elsewhere = service.search('下関市で店をやっています。事業計画の作り方を教わりたい');
+    const first3 = elsewhere.answered ? elsewhere.hits.slice(0, 3) : (elsewhere.related ?? []);
+    expect(first3.filter((h) => servedOnlyBy(h.record.name, 'cci-yamaguchi'))).toEqual([]);
+  });
+});
+
 describe('7: a parent 事業 without evidence of its own is not lifted', () => {
   it('two schemes matching different words do not pull in a parent that matched nothing', () => {
     const parent = { id: 'p', kind: 'program', name: '親事業', aliases: [], summary: 's', fiscalYear: 2024, status: 'current', source: { file: '001', lines: [1, 1] }, category: '補助金', desk: [] } as unknown as KnowledgeRecord;
@@ -229,6 +243,17 @@ describe('7: a parent 事業 without evidence of its own is not lifted', () => {
     const clauses = [{ term: '輸出', fields: ['name'], boost: 1, source: 'token' as const }, { term: '展示', fields: ['name'], boost: 1, source: 'token' as const }];
     const out = preferParents(ranked, clauses, new Map([['p', parent]]), () => undefined);
     expect(out.map((c) => c.record.id)).toEqual(['a', 'b']);
+  });
+  it('a keyword a 事業 shares with one of its own schemes finds the scheme first: the 事業 is not lifted by its schemes\' words', () => {
+    const scheme = kb.programs.find((p) => p.name === 'DXツール導入型補助金')!;
+    const umbrella = kb.byId.get(scheme.parent!)!;
+    // (the data this pins: both carry the owner's word)
+    expect(scheme.keywords).toContain('ペーパーレス');
+    expect(umbrella.keywords).toContain('ペーパーレス');
+    const names = service.search('ペーパーレスにしたい').hits.map((h) => h.record.name);
+    expect(names[0]).toBe('DXツール導入型補助金');
+    const at = names.indexOf(umbrella.name);
+    expect(at === -1 || at > names.indexOf('DXツール導入型補助金')).toBe(true);
   });
 });
 

@@ -153,6 +153,8 @@ export interface RankContext {
   /** ids of the desks located in / serving the 市町 and localities the question names */
   localDesks: ReadonlySet<string>;
   localBoost: number;
+  /** multiplier of a programme served only by desks of another place than the one named (intents/answers.yaml `otherDistrictFactor`) */
+  otherDistrictFactor?: number;
   /** the question is about the time of the historical source (names its plan or its years) */
   historical?: boolean;
   /** the question asks about past results (names the past source's year or 実績) */
@@ -193,7 +195,8 @@ export function employeesFit(rec: KnowledgeRecord, employees: number, industryGr
  * records only when the question is about that time) × kind boost (when its kind is hinted) × local
  * boost (a desk of the named place, or a programme handled by one), or the kind's prior when its
  * kind is not hinted × category boost (a programme of the kind of support asked for: a tax measure
- * for a tax saving) × headcount fit × quantity fit.
+ * for a tax saving) × headcount fit × quantity fit × other district (a 商工会議所's own service asked about
+ * from another 市町).
  */
 export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankContext): number {
   const status = ctx.historical ? STATUS_WEIGHT_HISTORICAL : ctx.past ? STATUS_WEIGHT_PAST : STATUS_WEIGHT_DEFAULT;
@@ -210,6 +213,10 @@ export function adjustedScore(score: number, rec: KnowledgeRecord, ctx: RankCont
   if (ctx.localDesks.size) {
     const local = rec.kind === 'desk' ? ctx.localDesks.has(rec.id) : rec.kind === 'program' && rec.desk.some((d) => ctx.localDesks.has(d));
     if (local) s *= ctx.localBoost;
+    // a programme only for the members of a 商工会議所/商工会 (eligibility.servedBy, 004 L8 「管内事業者」)
+    // none of whose desks serves the place named: a business there is not served by it
+    const servedBy = rec.kind === 'program' ? rec.eligibility?.servedBy : undefined;
+    if (servedBy?.length && !servedBy.some((d) => ctx.localDesks.has(d))) s *= ctx.otherDistrictFactor ?? 1;
   }
   if (ctx.employees !== undefined) {
     const fit = employeesFit(rec, ctx.employees, ctx.industryGroup);

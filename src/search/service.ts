@@ -290,6 +290,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       recordQuantities,
       localDesks,
       localBoost: wording.localBoost,
+      otherDistrictFactor: wording.otherDistrictFactor,
       historical: a.entities.records.some((r) => kb.byId.get(r.id)?.status === 'historical') || cues.historical.some((k) => a.folded.includes(k)),
       past: cues.past.some((k) => a.folded.includes(k)),
       employees,
@@ -733,6 +734,16 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return out;
   };
 
+  /** industries.yaml keywords (the asker's trade), folded, of two characters or more */
+  const tradeKeys = [...new Set([...kb.industries.groups.flatMap((g) => g.keywords), ...kb.industries.special.flatMap((x) => x.keywords)].map((k) => matchKey(k)).filter((k) => k.length >= 2))];
+  /** terms of the question's words inside an industry word it writes (「運送業をしています」 → 運送, 業) */
+  const tradeTerms = (a: Analysis): string[] => {
+    if (a.folded.length !== a.normalized.length) return [];
+    const spans: [number, number][] = [];
+    for (const k of tradeKeys) for (let i = a.folded.indexOf(k); i >= 0; i = a.folded.indexOf(k, i + k.length)) spans.push([i, i + k.length]);
+    return spans.length ? a.words.filter((w) => spans.some(([st, e]) => w.start < e && w.end > st)).map((w) => w.term) : [];
+  };
+
   const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
     const query = typeof text === 'string' ? text : '';
     const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
@@ -838,12 +849,33 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // (「経営のことで色々悩んで…どこに行けば」: a 知財 desk found by 相談 and 窓口 alone is not about 経営)
     const leadDoc = ranked.length ? postings.numberOf(ranked[0].record.id) : -1;
     const topicGroups = consult ? a.synonyms.groupIds.filter((g) => !signalGroups.has(g)) : [];
+    const has = (t: string, d: number) => MORPH_FIELDS.some((f) => postings.contains(t, f, d));
+    // (the asker's own trade — 「運送業をしています」, a word of knowledge/industries.yaml — says who asks,
+    // not what about; and what the general desk itself takes, 「経営の相談」, is no topic another desk
+    // is more specific for)
+    const generalDoc = consult ? postings.numberOf(wording.generalDesk) : -1;
+    const trade = consult ? new Set(tradeTerms(a)) : new Set<string>();
+    const askedTopic = topicalKnown.filter((t) => !trade.has(t));
+    // a record declares a word in its name or keywords (知財総合支援窓口: 知財); the general desk's
+    // services text lists every field (知財 too) but declares only what it is for (経営の悩み …)
+    const declares = (t: string, d: number) => postings.contains(t, 'kw', d) || postings.contains(t, 'name', d);
+    // a word the lead has is the lead's topic unless the general desk has it too and the lead is not
+    // the more specific (declaring it while the general desk does not)
+    const leadsOn = (t: string, d: number) => has(t, d) && (generalDoc < 0 || generalDoc === d || !has(t, generalDoc) || (declares(t, d) && !declares(t, generalDoc)));
+    const groupTokens = (g: number) => a.synonyms.tokenGroups[a.synonyms.groupIds.indexOf(g)] ?? [];
+    // likewise a concept of the question the lead shares (経営相談 for 経営・技術診断助言事業)
+    const leadConcept = (d: number) => {
+      const shares = concepts.shares(topicGroups);
+      if (!(shares[d] > 0)) return false;
+      if (generalDoc < 0 || generalDoc === d || !(shares[generalDoc] > 0)) return true;
+      return topicGroups.some((g) => groupTokens(g).some((t) => declares(t, d)) && !groupTokens(g).some((t) => declares(t, generalDoc)));
+    };
     const leadOffTopic =
       leadDoc >= 0 &&
       topicalKnown.length > 0 &&
-      !(topicGroups.length && concepts.shares(topicGroups)[leadDoc] > 0) &&
+      !(topicGroups.length && leadConcept(leadDoc)) &&
       !kwTerms.has(ranked[0].record.id) &&
-      !topicalKnown.some((t) => MORPH_FIELDS.some((f) => postings.contains(t, f, leadDoc)));
+      !askedTopic.some((t) => leadsOn(t, leadDoc));
     if (consult && !named.size && (topicalKnown.length === 0 || leadOffTopic || conf < wording.threshold)) {
       const local = a.entities.municipalities.length ? [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? '')) : [];
       const desk = kb.byId.get(wording.generalDesk);

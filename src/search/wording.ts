@@ -64,6 +64,7 @@ export const AnswersWording = z.strictObject({
   /** score multiplier (≤ 1) of the records of the other kind when a question says 国 or 県 */
   scopeFactor: z.number().positive().max(1).default(1),
   localBoost: z.number().positive().default(1),
+  otherDistrictFactor: z.number().positive().max(1).default(1),
   /**
    * words asking whom to contact about a programme (担当課, 問い合わせ, 連絡先 …; 「…」 allows words in
    * between): a question naming a programme with one of them gets the programme's desk first, then it
