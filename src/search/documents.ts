@@ -3,6 +3,7 @@
  * and the body (target, conditions, key terms, category, purposes, localities, definitions' rows …).
  */
 import type { KnowledgeBase } from '../knowledge/load.ts';
+import { fold, normalize } from '../text/normalize.ts';
 import type { KnowledgeRecord } from '../knowledge/schema.ts';
 
 /** The raw text of a record's searchable fields (analysed by src/text/analyzer.ts). */
@@ -16,7 +17,7 @@ export interface RecordText {
 
 const schemeKeywordsMemo = new WeakMap<object, Map<string, Set<string>>>();
 
-/** Per 事業 id, the keywords its own schemes (records whose `parent` it is) carry; per catalogue. */
+/** Per 事業 id, the keywords its own schemes (records whose `parent` it is) carry, folded as src/search/keywords.ts folds them; per catalogue. */
 export function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set<string>> {
   let m = schemeKeywordsMemo.get(kb.byId);
   if (m) return m;
@@ -26,7 +27,7 @@ export function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set
     if (!parent || !r.keywords?.length) continue;
     let set = m.get(parent);
     if (!set) m.set(parent, (set = new Set()));
-    for (const k of r.keywords) set.add(k);
+    for (const k of r.keywords) set.add(fold(normalize(k)));
   }
   schemeKeywordsMemo.set(kb.byId, m);
   return m;
@@ -75,7 +76,7 @@ export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>
   // a 事業's keyword that one of its own schemes also carries is the scheme's: the umbrella is found
   // through it as the scheme's parent, not lifted above it (issue #11, defect 7)
   const own = schemeKeywords(kb).get(rec.id);
-  const keywords = (rec.keywords ?? []).filter((k) => !own?.has(k));
+  const keywords = (rec.keywords ?? []).filter((k) => !own?.has(fold(normalize(k))));
   return { names: [rec.name, ...rec.aliases], keywords, summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
 }
 
