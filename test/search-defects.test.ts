@@ -392,6 +392,12 @@ describe('vocabulary as data', () => {
       expect(r.hits.some((h) => /災害|被災|豪雨|台風/.test(text(h.record)))).toBe(true);
     }
   });
+  it('an owner\'s everyday words find the programme the source describes, not one that only shares a word', () => {
+    // (the workers' own 休業支援金 is for those whose employer paid no 休業手当: not the employer's subsidy)
+    expect(service.search('休業手当の助成を受けたい').hits[0].record.name).toBe('雇用調整助成金');
+    expect(service.search('喫煙室を作りたい').hits[0].record.name).toBe('受動喫煙防止対策に関する各種支援事業');
+    expect(service.search('テラス席を作りたい').hits[0].record.name).toMatch(/^沿道飲食店等の路上利用/);
+  });
   it('a keyword used whole finds its record (ハンコをやめたい → デジタル化の補助)', () => {
     expect(ids('ハンコをやめたい')).toContain('digital-keiei-tenkan-shien-jigyo');
   });
