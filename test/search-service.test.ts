@@ -83,7 +83,7 @@ describe('search', () => {
 });
 
 describe('threshold', () => {
-  for (const q of ['明日の天気は？', '住宅ローンの金利を比較したい', '年金はいつからもらえる？', '大阪府の中小企業向け補助金', 'ペットの病院を探している']) {
+  for (const q of ['明日の天気は？', '住宅ローンの金利を比較したい', '年金はいつからもらえる？', '大阪府の中小企業向け補助金', 'ペットの病院を探している', '母の介護認定を申請したい']) {
     it(`routes the out-of-scope question 「${q}」 to the general desk`, () => {
       const r = service.search(q);
       expect(r.answered).toBe(false);
@@ -93,6 +93,10 @@ describe('threshold', () => {
       expect(r.reply).toContain('083-902-5959');
     });
   }
+  it('a household matter named (介護認定) is out of scope; an employer\'s question about care leave is not', () => {
+    expect(service.search('母の介護認定を申請したい').reason).toBe('outOfScope');
+    expect(service.search('親の介護で仕事を休みたい').reason).not.toBe('outOfScope');
+  });
   it('answers an empty or symbol-only message with a prompt, not an exception', () => {
     for (const q of ['', '   ', '？？', '😀']) {
       const r = service.search(q);
