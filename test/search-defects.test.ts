@@ -112,7 +112,7 @@ describe('start-up: the set-up segmentations saved with the index', () => {
   it('are saved whichever way the index is built (by `cli index build` or the bench, with an analyser already set up)', () => {
     // the service's analyser has ended its set-up; the extras still carry the members' and keywords' segments
     const segs = buildExtras(kb, service.analyzer).segments ?? [];
-    const membersOnly = setupSegmentations({ records: [], synonyms: kb.synonyms }, service.analyzer);
+    const membersOnly = setupSegmentations({ records: [], synonyms: kb.synonyms, byId: new Map() }, service.analyzer);
     expect(membersOnly.length).toBeGreaterThan(100);
     expect(segs.length).toBeGreaterThan(membersOnly.length);
     expect(segs.map(([t]) => t)).toContain('タイ');

@@ -17,8 +17,8 @@ export interface RecordText {
 
 const schemeKeywordsMemo = new WeakMap<object, Map<string, Set<string>>>();
 
-/** Per 事業 id, the keywords its own schemes (records whose `parent` it is) carry, folded as src/search/keywords.ts folds them; per catalogue. */
-export function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set<string>> {
+/** Per 事業 id, the keywords its own schemes (records whose `parent` it is) carry, folded (fold ∘ normalize); per catalogue. */
+function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set<string>> {
   let m = schemeKeywordsMemo.get(kb.byId);
   if (m) return m;
   m = new Map();
@@ -31,6 +31,17 @@ export function schemeKeywords(kb: Pick<KnowledgeBase, 'byId'>): Map<string, Set
   }
   schemeKeywordsMemo.set(kb.byId, m);
   return m;
+}
+
+/**
+ * The keywords a record is searched by (the index's kw field and the phrase evidence of
+ * src/search/keywords.ts): its own, less those one of its own schemes also carries — such a keyword is
+ * the scheme's, and the 事業 is found through it as the scheme's parent, not lifted above it (issue
+ * #11, defect 7).
+ */
+export function searchKeywords(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>): string[] {
+  const own = schemeKeywords(kb).get(rec.id);
+  return own ? (rec.keywords ?? []).filter((k) => !own.has(fold(normalize(k)))) : (rec.keywords ?? []);
 }
 
 /**
@@ -73,11 +84,7 @@ export function recordText(rec: KnowledgeRecord, kb: Pick<KnowledgeBase, 'byId'>
       for (const t of rec.targets ?? []) body.push(t.indicator, t.baseline, t.goal);
       break;
   }
-  // a 事業's keyword that one of its own schemes also carries is the scheme's: the umbrella is found
-  // through it as the scheme's parent, not lifted above it (issue #11, defect 7)
-  const own = schemeKeywords(kb).get(rec.id);
-  const keywords = (rec.keywords ?? []).filter((k) => !own?.has(fold(normalize(k))));
-  return { names: [rec.name, ...rec.aliases], keywords, summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
+  return { names: [rec.name, ...rec.aliases], keywords: searchKeywords(rec, kb), summary: rec.summary, body: body.filter((x): x is string => Boolean(x)) };
 }
 
 /** All searchable text of a record in one string (names, summary, body), e.g. to find printed figures. */

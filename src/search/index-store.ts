@@ -108,7 +108,7 @@ export function buildExtras(kb: KnowledgeBase, analyzer: Analyzer): IndexExtras 
  * as the analyser segments it — in the saved compact form: made by building both matchers once with
  * a recording segmenter (≈0.4 s, at index build time only).
  */
-export function setupSegmentations(kb: Pick<KnowledgeBase, 'records' | 'synonyms'>, analyzer: Analyzer): SavedSegmentation[] {
+export function setupSegmentations(kb: Pick<KnowledgeBase, 'records' | 'synonyms' | 'byId'>, analyzer: Analyzer): SavedSegmentation[] {
   const seen = new Map<string, Segment[]>();
   const segment = analyzer.segmenter();
   const recording = (n: string): Segment[] => {
@@ -117,7 +117,7 @@ export function setupSegmentations(kb: Pick<KnowledgeBase, 'records' | 'synonyms
     return segs;
   };
   new SynonymExpander(kb.synonyms, recording);
-  new KeywordMatcher(kb.records, recording);
+  new KeywordMatcher(kb, recording);
   return [...seen].map(([text, segs]) => [text, segs.map((x) => [x.surface, x.base === x.surface ? '' : (x.base ?? ''), x.start])]);
 }
 

@@ -10,7 +10,8 @@
  * in the question is evidence of its own: each of its records gets {@link KeywordMatcher.hits}
  * weight by how specific the keyword is (1 / √records sharing it).
  */
-import type { KnowledgeRecord } from '../knowledge/schema.ts';
+import type { KnowledgeBase } from '../knowledge/load.ts';
+import { searchKeywords } from './documents.ts';
 import { fold, normalize } from '../text/normalize.ts';
 import { SynonymExpander, type Segment, type Segmenter } from '../text/synonyms.ts';
 import { commonWordLimit } from '../text/gazetteer.ts';
@@ -42,29 +43,21 @@ export class KeywordMatcher {
   private readonly words: string[] = [];
 
   /**
-   * @param records the catalogue
+   * @param kb the catalogue (each record's keywords as searched: src/search/documents.ts searchKeywords)
    * @param segment the analyser's tokenizer
    * @param maxShared a keyword carried by more records than this is a generic word: it is left to
    *   the `kw` field (where its idf is low) and gives no phrase evidence
    */
-  constructor(records: readonly KnowledgeRecord[], segment: Segmenter, maxShared = commonWordLimit(records.length)) {
+  constructor(kb: Pick<KnowledgeBase, 'records' | 'byId'>, segment: Segmenter, maxShared = commonWordLimit(kb.records.length)) {
     const byKey = new Map<string, { word: string; ids: string[] }>();
-    for (const rec of records) {
-      for (const k of rec.keywords ?? []) {
+    for (const rec of kb.records) {
+      for (const k of searchKeywords(rec, kb)) {
         const key = fold(normalize(k));
         if (!key) continue;
         let e = byKey.get(key);
         if (!e) byKey.set(key, (e = { word: k, ids: [] }));
         if (!e.ids.includes(rec.id)) e.ids.push(rec.id);
       }
-    }
-    // a keyword a 事業 shares with one of its own schemes is evidence for the scheme, not for the
-    // umbrella (as in the index's kw field, src/search/documents.ts)
-    const parentOf = new Map<string, string>();
-    for (const r of records) if ('parent' in r && r.parent) parentOf.set(r.id, r.parent);
-    for (const e of byKey.values()) {
-      const parents = new Set(e.ids.map((id) => parentOf.get(id)).filter((p): p is string => p !== undefined));
-      if (parents.size) e.ids = e.ids.filter((id) => !parents.has(id));
     }
     const groups: { canonical: string; words: string[] }[] = [];
     for (const e of byKey.values()) {

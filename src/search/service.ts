@@ -14,7 +14,7 @@ import { Gazetteer } from '../text/gazetteer.ts';
 import { preloadTokenizer } from '../text/tokenizer.ts';
 import { cardText, recordCard } from './answer.ts';
 import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, loadSavedIndex } from './index-store.ts';
-import { mapIndustry } from '../text/industry.ts';
+import { industryWordSpans, mapIndustry } from '../text/industry.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
 import { PARENT_WINDOW, TermStats, adjustedScore, adjustedScoreBound, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
@@ -174,7 +174,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
   const saved = options.index === 'memory' ? null : loadSavedIndex(kb);
   const savedExtras = saved ? indexExtras(saved) : undefined;
   const analyzer = await createAnalyzer(kb, { homeRegion: wording.homeRegion, regionHeads: wording.regionHeads, partyHeads: wording.partyHeads, setupSegments: savedExtras?.segments });
-  const keywordMatcher = new KeywordMatcher(kb.records, analyzer.segmenter());
+  const keywordMatcher = new KeywordMatcher(kb, analyzer.segmenter());
   const built = saved === null;
   const index = saved ?? (options.index === 'memory' ? buildIndex(kb, analyzer) : buildAndSaveIndex(kb, analyzer));
   const stats = new TermStats(index);
@@ -734,13 +734,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return out;
   };
 
-  /** industries.yaml keywords (the asker's trade), folded, of two characters or more */
-  const tradeKeys = [...new Set([...kb.industries.groups.flatMap((g) => g.keywords), ...kb.industries.special.flatMap((x) => x.keywords)].map((k) => matchKey(k)).filter((k) => k.length >= 2))];
   /** terms of the question's words inside an industry word it writes (「運送業をしています」 → 運送, 業) */
   const tradeTerms = (a: Analysis): string[] => {
     if (a.folded.length !== a.normalized.length) return [];
-    const spans: [number, number][] = [];
-    for (const k of tradeKeys) for (let i = a.folded.indexOf(k); i >= 0; i = a.folded.indexOf(k, i + k.length)) spans.push([i, i + k.length]);
+    const spans = industryWordSpans(kb.industries, a.folded);
     return spans.length ? a.words.filter((w) => spans.some(([st, e]) => w.start < e && w.end > st)).map((w) => w.term) : [];
   };
 

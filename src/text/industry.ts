@@ -81,3 +81,16 @@ function mapIndustryUncached(industries: Industries, text: string): IndustryMatc
   return best ? best.match : null;
 }
 
+/**
+ * Where `folded` (a text folded by matchKey) writes an industry word of knowledge/industries.yaml
+ * (「運送業をしています」 → the span of 運送業): [start, end) character offsets, every occurrence of every
+ * keyword of two characters or more. The asker's own trade, for search: it says who asks, not what about.
+ */
+export function industryWordSpans(industries: Industries, folded: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const { key } of entries(industries)) {
+    if (key.length < 2) continue;
+    for (let i = folded.indexOf(key); i >= 0; i = folded.indexOf(key, i + key.length)) spans.push([i, i + key.length]);
+  }
+  return spans;
+}
