@@ -272,27 +272,6 @@ export interface RankedCandidate {
   result: lunr.Index.Result;
 }
 
-/** How many of the best candidates {@link preferParents} looks at. */
-export const PARENT_WINDOW = 5;
-/** A sibling counts as matching as well as the best when its score is at least this share of it. */
-export const SIBLING_RATIO = 0.6;
-/** A parent is lifted above its scheme only when its own score is at least this share of the scheme's. */
-export const OWN_EVIDENCE_RATIO = 0.3;
-
-function parentOf(rec: KnowledgeRecord): string | undefined {
-  return 'parent' in rec ? rec.parent : undefined;
-}
-
-/** The question words (morphological and synonym clauses) a candidate matched. */
-function matchedWords(c: RankedCandidate, clauses: Clause[]): Set<string> {
-  const out = new Set<string>();
-  for (const cl of clauses) {
-    if (cl.source === 'bigram') continue;
-    if (matchedIn(c.result, cl.term, cl.fields)) out.add(cl.term);
-  }
-  return out;
-}
-
 /**
  * Whether a result matched `term` in one of `fields` (its match data's metadata): asked of the
  * result itself when it can tell without building the match data (src/search/fuse.ts LazyResult).
@@ -304,54 +283,12 @@ function matchedIn(result: lunr.Index.Result, term: string, fields: readonly str
   return m !== undefined && fields.some((f) => f in m);
 }
 
-const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
-
-/**
- * Parent (事業) against child (its schemes), among the best {@link PARENT_WINDOW} candidates:
- *  - a child above its parent keeps its place only if it matches a question word the parent does
- *    not: when the parent covers every word the child covers, the child's lead is only BM25's
- *    preference for short texts, and the 事業 that says it all comes first;
- *  - two children of one parent that each match words the other does not (the question spans
- *    several schemes) put their parent just above the better of them.
- * Sorts `ranked` in place (best first) and returns it. Records are looked up in `byId`.
- * `ranked` may hold only the best candidates (at least {@link PARENT_WINDOW}, see {@link bestCandidates});
- * `more(id)` then gives any other candidate, which joins `ranked` when its score is lifted.
- */
-export function preferParents(ranked: RankedCandidate[], clauses: Clause[], byId: ReadonlyMap<string, KnowledgeRecord>, more?: (id: string) => RankedCandidate | undefined): RankedCandidate[] {
-  ranked.sort((x, y) => y.score - x.score);
-  const top = ranked.slice(0, PARENT_WINDOW);
-  const words = new Map(top.map((c) => [c, matchedWords(c, clauses)]));
-  // a parent is lifted only on evidence of its own: it is a candidate and matched a question word
-  // itself (a 事業 found only because its scheme matched is not put above that scheme)
-  const lift = (parent: RankedCandidate | undefined, parentId: string, above: RankedCandidate) => {
-    const p = parent ?? findCandidate(ranked, parentId, more);
-    if (!p || p.score <= 0) return;
-    if (!words.has(p)) words.set(p, matchedWords(p, clauses));
-    if (!words.get(p)!.size || p.score < OWN_EVIDENCE_RATIO * above.score) return;
-    p.score = Math.max(p.score, above.score * 1.01);
-  };
-  for (let i = 0; i < top.length; i++) {
-    const child = top[i];
-    const pid = parentOf(child.record);
-    if (!pid) continue;
-    const parent = top.slice(i + 1).find((c) => c.record.id === pid);
-    if (parent && child.score > parent.score && subset(words.get(child)!, words.get(parent)!)) lift(parent, pid, child);
-    for (let j = i + 1; j < top.length; j++) {
-      const sib = top[j];
-      if (parentOf(sib.record) !== pid || sib.score < SIBLING_RATIO * child.score) continue;
-      const a = words.get(child)!;
-      const b = words.get(sib)!;
-      if (!subset(a, b) && !subset(b, a)) lift(parent, pid, child);
-    }
-  }
-  return ranked.sort((x, y) => y.score - x.score);
-}
-
 /**
  * For a question asking where to consult: when none of the first `rank` candidates is a desk or a
  * desk-like programme (`isDeskLike`), the general desk `generalId` takes place `rank` (its score set
  * between its neighbours), so a consultation question always offers a place to ask. Sorts in place.
- * As in {@link preferParents}, `more(id)` gives a candidate not in `ranked` (which then joins it).
+ * `ranked` may hold only the best candidates (see {@link bestCandidates}); `more(id)` then gives any
+ * other candidate, which joins `ranked` when its score is lifted.
  */
 export function consultFallback(ranked: RankedCandidate[], rank: number, generalId: string, isDeskLike: (rec: KnowledgeRecord) => boolean, byId: ReadonlyMap<string, KnowledgeRecord>, more?: (id: string) => RankedCandidate | undefined): RankedCandidate[] {
   if (rank < 1 || ranked.length < rank - 1) return ranked;
@@ -378,8 +315,8 @@ function findCandidate(ranked: RankedCandidate[], id: string, more?: (id: string
 
 /**
  * The `k` best of `pool` (record numbers) by `score`, best first; equal scores keep their order in
- * `pool`, as a stable sort of the whole pool would. Whatever {@link preferParents} and
- * {@link consultFallback} then do, the first `k` − 1 places come out as if they had the whole pool
+ * `pool`, as a stable sort of the whole pool would. Whatever {@link consultFallback} then does,
+ * the first `k` − 1 places come out as if they had the whole pool
  * (every other record scores at most the k-th; the records they lift are fetched by id).
  * `score` is an array by record number or a function computing it; with `upper(d)` ≥ score(d), a
  * record whose bound is no higher than the k-th best so far is skipped unscored (same result).

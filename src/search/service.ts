@@ -17,7 +17,7 @@ import { MORPH_FIELDS, buildAndSaveIndex, buildExtras, buildIndex, indexExtras, 
 import { industryWordSpans, mapIndustry } from '../text/industry.ts';
 import { ConceptIndex } from './concepts.ts';
 import { buildClauses, type Clause } from './query.ts';
-import { PARENT_WINDOW, TermStats, adjustedScore, adjustedScoreBound, bestCandidates, confidence, consultFallback, preferParents, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
+import { TermStats, adjustedScore, adjustedScoreBound, bestCandidates, confidence, consultFallback, termWeight, timeCues, type RankContext, type RankedCandidate } from './rank.ts';
 import { emptyMatchData } from './fuse.ts';
 import { KeywordMatcher } from './keywords.ts';
 import { fuseScores } from './fuse.ts';
@@ -759,9 +759,11 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     };
     /** `rec` as ranked, else made now (scored when it is in the pool), else with score 0 (lifted by putFirst) */
     const candidateOf = (rec: KnowledgeRecord): RankedCandidate => ranked.find((x) => x.record.id === rec.id) ?? more(rec.id) ?? { record: rec, score: 0, result: { ref: rec.id, score: 0, matchData: emptyMatchData() } };
-    const best = bestCandidates(pool, adjustedOf, Math.max(top, PARENT_WINDOW, wording.consultFallbackRank) + 1, upper, before);
+    const best = bestCandidates(pool, adjustedOf, Math.max(top, wording.consultFallbackRank) + 1, upper, before);
     for (const d of best) made.add(d);
-    let ranked = preferParents(best.map(candidate), clauses, kb.byId, more).filter((c) => kinds.has(c.record.kind));
+    // a scheme that matched keeps its place above its 事業: the most specific record first (a card
+    // names the scheme's 事業 beside it, src/dialogue/results.ts schemeTitle)
+    let ranked = best.map(candidate).filter((c) => kinds.has(c.record.kind));
     // a record the question names comes first (heads: the most specific of the names used), unless
     // the best candidate covers clearly more of the question (the name is only its context:
     // 「女性向けの創業セミナー」 names 創業セミナー but asks for the women's one)
