@@ -436,6 +436,11 @@ describe('consult intent and the general desk', () => {
     expect(chambers.length).toBe(3);
     expect(ids('岩国で店をやっています。相談できるところは？', 4)).toEqual([...chambers, service.wording.generalDesk]);
   });
+  it('asked where to go in a 市町 when the best match is a programme, not a desk: the 商工会議所・商工会 there come first', () => {
+    const first = ids('山口市で会社を作る予定です。まずどこに相談に行けばいいですか？', 3).map((id) => kb.byId.get(id) as { deskType?: string; name: string });
+    expect(first[0].name).toBe('山口商工会議所');
+    expect(first.every((r) => r.deskType === '商工会議所' || r.deskType === '商工会')).toBe(true);
+  });
   it('a word a third of the catalogue uses (事業, 支援) makes no consultation topical; 「相談はできますか」 asks for a desk as 「相談できる」 does', () => {
     const r = service.search('下関市で商売をしている事業者です。誰に聞けばいい？');
     expect(r.generalDesk).toBe(true);

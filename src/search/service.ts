@@ -832,6 +832,12 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       if (desk) ranked = putFirst(ranked, [candidateOf(desk), ranked[0]]);
     }
     if (consult) ranked = consultFallback(ranked, wording.consultFallbackRank, wording.generalDesk, isDeskLike, kb.byId, more);
+    // asked where to go in a place of ours, when the best match is a programme and no desk (「山口市で店を
+    // 開く予定です。まずどこに相談に」 → 創業セミナー): the 商工会議所・商工会 there come first, the programme after
+    if (consult && !named.size && (a.entities.municipalities.length || a.entities.localities.length) && ranked[0] && !isDeskLike(ranked[0].record)) {
+      const local = [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? ''));
+      if (local.length) ranked = putFirst(ranked, local.map(candidateOf));
+    }
     let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, a.synonyms.groupIds.length ? (conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0) : null, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
     // a consultation question nothing topical matched: the general desk first, with a one-line reason
     let general = false;
