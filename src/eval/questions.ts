@@ -19,7 +19,7 @@ const TOP = 10;
 /** The question sets `npm run eval` reports, in order: [label, path]. Missing held-out files are skipped. */
 export function defaultSets(): [string, string][] {
   const sets: [string, string][] = [['dev', join(evalDir(), 'dev-questions.jsonl')]];
-  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl'], ['held-out-7', 'heldout-7.jsonl'], ['held-out-8', 'heldout-8.jsonl'], ['held-out-9', 'heldout-9.jsonl'], ['held-out-10', 'heldout-10.jsonl'], ['held-out-11', 'heldout-11.jsonl'], ['held-out-12', 'heldout-12.jsonl']]) {
+  for (const [label, file] of [['held-out', 'heldout-questions.jsonl'], ['held-out-2', 'heldout-2.jsonl'], ['held-out-3', 'heldout-3.jsonl'], ['held-out-4', 'heldout-4.jsonl'], ['held-out-5', 'heldout-5.jsonl'], ['held-out-6', 'heldout-6.jsonl'], ['held-out-7', 'heldout-7.jsonl'], ['held-out-8', 'heldout-8.jsonl'], ['held-out-9', 'heldout-9.jsonl'], ['held-out-10', 'heldout-10.jsonl'], ['held-out-11', 'heldout-11.jsonl'], ['held-out-12', 'heldout-12.jsonl'], ['held-out-13', 'heldout-13.jsonl']]) {
     const p = join(PROJECT_ROOT, 'test', 'fixtures', file);
     if (existsSync(p)) sets.push([label, p]);
   }
