@@ -12,6 +12,7 @@ import type { KnowledgeRecord } from '../src/knowledge/schema.ts';
 import { emptyMatchData } from '../src/search/fuse.ts';
 import { buildExtras, setupSegmentations } from '../src/search/index-store.ts';
 import { phraseForm } from '../src/search/keywords.ts';
+import { PostingWeights } from '../src/search/postings.ts';
 import { adjustedScore, confidence, type RankContext, type RankedCandidate, type TermStats } from '../src/search/rank.ts';
 import { createSearchService, type SearchService } from '../src/search/service.ts';
 import { createAnalyzer, posWeight } from '../src/text/analyzer.ts';
@@ -396,6 +397,16 @@ describe('vocabulary as data', () => {
   });
   it('a keyword used whole finds its record (ハンコをやめたい → デジタル化の補助)', () => {
     expect(ids('ハンコをやめたい')[0]).toBe('dx-tool-donyu-gata');
+  });
+  it('a record\'s keywords are not thinned by how many it has: one keyword weighs alike on a record with few and one with many', () => {
+    const postings = new PostingWeights(service.index);
+    // 電子 once in the keywords of each: 電子契約 among 9 keywords, 信用保証の電子化 among 3
+    const kw = (id: string) => (kb.byId.get(id) as { keywords?: string[] }).keywords ?? [];
+    expect(kw('dx-tool-donyu-gata').length).toBeGreaterThan(kw('kinyu-chosei-jigyo').length + 3);
+    const list = postings.list('電子', 'kw');
+    const weight = (id: string) => list.weights[[...list.docs].indexOf(postings.numberOf(id))];
+    expect(weight('dx-tool-donyu-gata')).toBeGreaterThan(0);
+    expect(weight('dx-tool-donyu-gata')).toBeCloseTo(weight('kinyu-chosei-jigyo'), 6);
   });
   it('a keyword with a case particle allows words in between', () => {
     expect(phraseForm('給料を上げたい')).toBe('給料を…上げたい');

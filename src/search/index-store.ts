@@ -56,6 +56,32 @@ export const KEY_FIELD = 'key';
 
 export const FIELD_BOOST: Record<string, number> = { name: 10, nameBi: 8, kw: 4, kwBi: 2, summary: 3, summaryBi: 1.5, body: 1, bodyBi: 0.5, key: 2 };
 
+/**
+ * Fields scored without BM25's length normalisation: `kw` holds a record's keywords, independent
+ * phrases an operator lists; a record with ten of them is not a longer text in which each counts
+ * less (with lunr's b = 0.75, three more keywords on 活性化協議会 dropped it to third for its own
+ * 「返済条件の見直し」). The sharing of a keyword is still weighed by its idf.
+ */
+export const UNNORMALISED_FIELDS: ReadonlySet<string> = new Set(['kw']);
+
+/**
+ * Makes a lunr builder score `fields` as if every record's value had the field's average length
+ * (BM25 with b = 0 for them; lunr's b applies to all fields at once). Relies on lunr 2.3's builder
+ * internals `fieldLengths` ("field/ref" → terms) and `averageFieldLength`, set by
+ * `calculateAverageFieldLengths` before `createFieldVectors` reads them in `build()`.
+ */
+function withoutLengthNorm(builder: lunr.Builder, fields: ReadonlySet<string>): void {
+  const b = builder as unknown as { calculateAverageFieldLengths(): void; fieldLengths: Record<string, number>; averageFieldLength: Record<string, number> };
+  const average = b.calculateAverageFieldLengths.bind(b);
+  b.calculateAverageFieldLengths = () => {
+    average();
+    for (const ref of Object.keys(b.fieldLengths)) {
+      const field = ref.slice(0, ref.indexOf('/'));
+      if (fields.has(field)) b.fieldLengths[ref] = b.averageFieldLength[field];
+    }
+  };
+}
+
 /** What the analyser derives from the catalogue when the index is built, saved with it. */
 export interface IndexExtras {
   /** each record's synonym groups with their field weight (src/search/concepts.ts) */
@@ -164,6 +190,7 @@ export function buildIndex(kb: KnowledgeBase, analyzer: Analyzer): lunr.Index {
     for (const [field, boost] of Object.entries(FIELD_BOOST)) this.field(field, { boost });
     this.metadataWhitelist = [];
     for (const d of docs) this.add(d);
+    withoutLengthNorm(this, UNNORMALISED_FIELDS);
   });
   const out = withExactTerms(idx);
   EXTRAS.set(out, buildExtras(kb, analyzer));
