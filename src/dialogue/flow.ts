@@ -6,8 +6,7 @@
 import type { Choice } from '../core/types.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import type { Purpose } from '../knowledge/schema.ts';
-import { LRUCache } from 'lru-cache';
-import { classify, type Classification } from '../eligibility/classify.ts';
+import { classifyMemoised, type Classification } from '../eligibility/classify.ts';
 import { localityNames, needsArea } from '../eligibility/desks.ts';
 import { candidateIds, countFieldLimited, countMatches } from '../eligibility/match.ts';
 import type { CorporationValue, Headcount, Profile, StageValue } from '../eligibility/profile.ts';
@@ -39,27 +38,10 @@ export function profileOf(answers: Record<string, unknown>): Profile {
   };
 }
 
-/** The classification of a profile's business (industry, employees, capital), worded by `w`. */
+/** The classification of a profile's business (industry, employees, capital), worded by `w` (memoised: src/eligibility/classify.ts classifyMemoised). */
 export function classOf(kb: KnowledgeBase, p: Profile, w: EligibilityWording): Classification {
-  // every question's buttons classify the profile once per choice, mostly the same business again:
-  // computed once per business, catalogue (a reload is a new object) and wording, at most CLASS_MEMO_SIZE
-  let byWording = classMemo.get(kb);
-  if (!byWording) classMemo.set(kb, (byWording = new WeakMap()));
-  let cache = byWording.get(w);
-  if (!cache) byWording.set(w, (cache = new LRUCache<string, Classification>({ max: CLASS_MEMO_SIZE })));
-  const key = JSON.stringify([p.industry, p.employees, p.capital]);
-  const hit = key.length <= CLASS_KEY_MAX ? cache.get(key) : undefined;
-  if (hit) return hit;
-  const cls = classify(kb, { industry: p.industry, employees: p.employees, capital: p.capital }, w);
-  if (key.length <= CLASS_KEY_MAX) cache.set(key, cls);
-  return cls;
+  return classifyMemoised(kb, { industry: p.industry, employees: p.employees, capital: p.capital }, w);
 }
-
-/** Classifications kept per catalogue and wording (callers read them, never change them). */
-const classMemo = new WeakMap<KnowledgeBase, WeakMap<EligibilityWording, LRUCache<string, Classification>>>();
-const CLASS_MEMO_SIZE = 1000;
-/** Longest business key kept (an industry typed as a long text is classified each time). */
-const CLASS_KEY_MAX = 200;
 
 /**
  * Does a conditional slot apply to these answers? (`purposes`: only after one of those purposes; `when`: see flow.yaml)
@@ -75,7 +57,7 @@ export function slotApplies(kb: KnowledgeBase, slot: SlotDef, answers: Record<st
       return p.corporation !== '個人事業主';
     case 'capitalMatters':
       // the capital can only change the result when the employees do not already make it an SME
-      return p.corporation !== '個人事業主' && classify(kb, { industry: p.industry, employees: p.employees }, w).sme !== true;
+      return p.corporation !== '個人事業主' && classifyMemoised(kb, { industry: p.industry, employees: p.employees }, w).sme !== true;
     case 'areaAmbiguous':
       return needsArea(kb, p.municipality);
     case 'fieldLimited':

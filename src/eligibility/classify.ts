@@ -14,6 +14,7 @@ import { mapIndustry, type IndustryMatch } from '../text/industry.ts';
 import { formatHeadcount, formatYen, headcountBounds, type Headcount } from './profile.ts';
 import { phrase } from '../search/wording.ts';
 import { defaultEligibilityWording, type EligibilityWording } from './wording.ts';
+import { CatalogueMemo } from './memo.ts';
 
 /** The 中小企業基本法 name used as `basis` and to pick the definition records. */
 export const BASIS_LAW = '中小企業基本法';
@@ -205,4 +206,16 @@ function specialNotes(kb: KnowledgeBase, match: IndustryMatch, input: ClassifyIn
     }
   }
   return out;
+}
+
+/** Classifications kept per catalogue and wording (callers read them, never change them). */
+const classifyMemo = new CatalogueMemo<Classification>(1000, 200);
+
+/**
+ * {@link classify}, computed once per business (industry, employees, capital), catalogue and wording:
+ * every question's buttons of the guided diagnosis classify the same business again for each choice.
+ * At most 1,000 businesses per catalogue; an industry typed as a long text is classified each time.
+ */
+export function classifyMemoised(kb: KnowledgeBase, input: ClassifyInput, wording: EligibilityWording = defaultEligibilityWording()): Classification {
+  return classifyMemo.get(kb, JSON.stringify([input.industry, input.employees, input.capital]), () => classify(kb, input, wording), wording);
 }

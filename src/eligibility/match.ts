@@ -12,7 +12,7 @@
  * The sentences (why it fits, what excluded it) are the templates of intents/eligibility.yaml
  * (src/eligibility/wording.ts); this file only chooses one and fills it.
  */
-import { LRUCache } from 'lru-cache';
+import { CatalogueMemo } from './memo.ts';
 import { localDesks } from './desks.ts';
 import type { KnowledgeBase } from '../knowledge/load.ts';
 import { isDatasetRef, type Program } from '../knowledge/schema.ts';
@@ -346,22 +346,14 @@ export function countMatches(kb: KnowledgeBase, p: Profile, cls: Classification,
  * The classification follows from the profile and the catalogue; the day is part of the key because
  * a reception period can end. At most {@link MEMO_SIZE} profiles per catalogue.
  */
-const countMemo = new WeakMap<KnowledgeBase, LRUCache<string, number>>();
-const candidatesMemo = new WeakMap<KnowledgeBase, LRUCache<string, string[]>>();
 const MEMO_SIZE = 2000;
 /** Longest profile key memoised (a long one-shot message in `words` is computed each time). */
 const MEMO_KEY_MAX = 600;
+const countMemo = new CatalogueMemo<number>(MEMO_SIZE, MEMO_KEY_MAX);
+const candidatesMemo = new CatalogueMemo<string[]>(MEMO_SIZE, MEMO_KEY_MAX);
 
-function memoised<T extends {}>(memo: WeakMap<KnowledgeBase, LRUCache<string, T>>, kb: KnowledgeBase, p: Profile, compute: () => T): T {
-  const key = `${new Date().toISOString().slice(0, 10)}|${profileKey(p)}`;
-  if (key.length > MEMO_KEY_MAX) return compute();
-  let cache = memo.get(kb);
-  if (!cache) memo.set(kb, (cache = new LRUCache<string, T>({ max: MEMO_SIZE })));
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const value = compute();
-  cache.set(key, value);
-  return value;
+function memoised<T extends {}>(memo: CatalogueMemo<T>, kb: KnowledgeBase, p: Profile, compute: () => T): T {
+  return memo.get(kb, `${new Date().toISOString().slice(0, 10)}|${profileKey(p)}`, compute);
 }
 
 /** A profile as a stable string: every field it sets, in name order (a field added to Profile is keyed too). */

@@ -741,6 +741,10 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     return spans.length ? a.words.filter((w) => spans.some(([st, e]) => w.start < e && w.end > st)).map((w) => w.term) : [];
   };
 
+  /** the 商工会議所・商工会 (wording.localDeskTypes) among the desks of the places the question names */
+  const localChambers = (ctx: RankContext): KnowledgeRecord[] =>
+    [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? ''));
+
   const search = (text: string, opts: SearchOptions = {}): SearchResponse => {
     const query = typeof text === 'string' ? text : '';
     const top = Math.max(1, Math.min(MAX_TOP, Math.floor(opts.top ?? 5) || 5));
@@ -835,7 +839,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
     // asked where to go in a place of ours, when the best match is a programme and no desk (「山口市で店を
     // 開く予定です。まずどこに相談に」 → 創業セミナー): the 商工会議所・商工会 there come first, the programme after
     if (consult && !named.size && (a.entities.municipalities.length || a.entities.localities.length) && ranked[0] && !isDeskLike(ranked[0].record)) {
-      const local = [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? ''));
+      const local = localChambers(ctx);
       if (local.length) ranked = putFirst(ranked, local.map(candidateOf));
     }
     let conf = ranked.length ? confidence(ranked[0].result, clauses, stats, explained, a.synonyms.groupIds.length ? (conceptShare[postings.numberOf(ranked[0].record.id)] ?? 0) : null, weightOf, signal, kwTerms.get(ranked[0].record.id)) : 0;
@@ -882,7 +886,7 @@ export async function createSearchService(kb: KnowledgeBase, options: CreateSear
       !kwTerms.has(ranked[0].record.id) &&
       !askedTopic.some((t) => leadsOn(t, leadDoc));
     if (consult && !named.size && (topicalKnown.length === 0 || leadOffTopic || conf < wording.threshold)) {
-      const local = a.entities.municipalities.length ? [...ctx.localDesks].map((id) => kb.byId.get(id)).filter((r): r is KnowledgeRecord => r?.kind === 'desk' && wording.localDeskTypes.includes(r.deskType ?? '')) : [];
+      const local = a.entities.municipalities.length ? localChambers(ctx) : [];
       const desk = kb.byId.get(wording.generalDesk);
       const firsts = [...local, ...(desk && !local.includes(desk) ? [desk] : [])];
       if (firsts.length) {
